@@ -1,0 +1,67 @@
+// The store interfaces the domain owns. SQLite and PostgreSQL implement them through one kysely layer.
+import type {
+  Group, GroupPatch, NewEvent, NewGroup, NewNode, Node, NodePatch, Page, Site, StoredEvent, Attrs,
+} from '../domain/inventory/types.ts';
+
+export interface ListOptions {
+  offset?: number;
+  limit?: number;
+}
+
+export interface NodeRepo {
+  get(name: string): Promise<Node | undefined>;
+  getMany(names: readonly string[]): Promise<Node[]>;
+  /** Sorted by name (natural order is the caller's business). */
+  list(opts?: ListOptions): Promise<Page<Node>>;
+  /** Every node, for noderange evaluation; names, groups, macs and attrs. */
+  all(): Promise<Node[]>;
+  findByMac(mac: string): Promise<Node | undefined>;
+  /** Throws DomainError conflict on a duplicate name or MAC. */
+  create(node: NewNode): Promise<Node>;
+  /** Replaces the given fields. `expectedVersion` (if given) must match or DomainError precondition-failed. */
+  update(name: string, patch: NodePatch, expectedVersion?: number): Promise<Node>;
+  remove(name: string, expectedVersion?: number): Promise<void>;
+}
+
+export interface GroupRepo {
+  get(name: string): Promise<Group | undefined>;
+  list(opts?: ListOptions): Promise<Page<Group>>;
+  all(): Promise<Group[]>;
+  create(group: NewGroup): Promise<Group>;
+  update(name: string, patch: GroupPatch, expectedVersion?: number): Promise<Group>;
+  /** Refuses (conflict) while a node still lists the group. */
+  remove(name: string, expectedVersion?: number): Promise<void>;
+}
+
+export interface SiteRepo {
+  get(): Promise<Site>;
+  set(attrs: Attrs, expectedVersion?: number): Promise<Site>;
+}
+
+export interface EventQuery {
+  nodes?: readonly string[];
+  kinds?: readonly string[];
+  /** Only events with id > afterId (cursor paging, oldest first). */
+  afterId?: number;
+  since?: string;
+  limit?: number;
+}
+
+export interface EventLog {
+  append(events: readonly NewEvent[]): Promise<StoredEvent[]>;
+  query(q?: EventQuery): Promise<StoredEvent[]>;
+}
+
+/** Repositories bound to one transaction (or to autocommit outside one). */
+export interface InventoryRepos {
+  nodes: NodeRepo;
+  groups: GroupRepo;
+  site: SiteRepo;
+  events: EventLog;
+}
+
+export interface InventoryStore extends InventoryRepos {
+  /** Runs fn in one transaction: all or nothing. */
+  transaction<T>(fn: (tx: InventoryRepos) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
