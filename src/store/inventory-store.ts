@@ -29,7 +29,10 @@ export interface GroupRepo {
   all(): Promise<Group[]>;
   create(group: NewGroup): Promise<Group>;
   update(name: string, patch: GroupPatch, expectedVersion?: number): Promise<Group>;
-  /** Refuses (conflict) while a node still lists the group. */
+  /**
+   * Deletes the group's attribute row. Membership is implicit (as in xCAT): nodes may list groups that have no
+   * row, so removing a group's row never touches node membership.
+   */
   remove(name: string, expectedVersion?: number): Promise<void>;
 }
 
