@@ -1,0 +1,84 @@
+// The configuration file's shape: one TypeBox schema gives defaults, validation and the TypeScript type.
+import { Type, type Static } from '@sinclair/typebox';
+
+const Ipv4 = Type.String({ pattern: '^\\d{1,3}(\\.\\d{1,3}){3}$', description: 'IPv4 address' });
+const Cidr = Type.String({ pattern: '^\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}$', description: 'IPv4 network, e.g. 10.0.0.0/24' });
+
+const PoolRange = Type.Object({ start: Ipv4, end: Ipv4 }, { additionalProperties: false });
+
+const Subnet = Type.Object(
+  {
+    cidr: Cidr,
+    pool: Type.Array(PoolRange, { default: [] }),
+    router: Type.Optional(Ipv4),
+    dns: Type.Optional(Type.Array(Ipv4)),
+    domain: Type.Optional(Type.String()),
+    leaseSeconds: Type.Integer({ minimum: 60, maximum: 31_536_000, default: 3600 }),
+    interface: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    dataDir: Type.String({ default: './data', description: 'SQLite database, leases and generated files live here' }),
+    store: Type.Object(
+      {
+        kind: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')], { default: 'sqlite' }),
+        /** PostgreSQL connection URL; for secrets prefer the STAGE0_DATABASE_URL environment variable. */
+        url: Type.Optional(Type.String()),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    api: Type.Object(
+      {
+        listen: Type.String({ default: '127.0.0.1' }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    log: Type.Object(
+      { level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }) },
+      { additionalProperties: false, default: {} },
+    ),
+    boot: Type.Object(
+      {
+        /** URL that booting machines use to reach this controller's HTTP boot endpoints. */
+        httpBase: Type.Optional(Type.String({ pattern: '^https?://' })),
+        assetsDir: Type.Optional(Type.String()),
+        ipxeDir: Type.String({ default: '/usr/lib/ipxe' }),
+        default: Type.Optional(
+          Type.Object(
+            { kernel: Type.String(), initrd: Type.Optional(Type.String()), cmdline: Type.String({ default: '' }) },
+            { additionalProperties: false },
+          ),
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    tftp: Type.Object(
+      {
+        enabled: Type.Boolean({ default: false }),
+        listen: Type.String({ default: '0.0.0.0' }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 69 }),
+        maxBlksize: Type.Integer({ minimum: 512, maximum: 65464, default: 1468 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    dhcp: Type.Object(
+      {
+        /** off by default: stage0 never answers DHCP unless configured to. */
+        mode: Type.Union([Type.Literal('off'), Type.Literal('authoritative'), Type.Literal('proxy')], { default: 'off' }),
+        interfaces: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+        port: Type.Integer({ minimum: 1, maximum: 65535, default: 67 }),
+        subnets: Type.Array(Subnet, { default: [] }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    ipv6RouterAdvertisements: Type.Boolean({ default: false }),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+export type SubnetConfig = Static<typeof Subnet>;
