@@ -1,0 +1,67 @@
+// Typed configuration of the DHCPv4 service; the entry point maps the user's config file onto it.
+
+/** 'authoritative' hands out addresses; 'proxy' only adds boot info next to another DHCP server (PXE proxyDHCP). */
+export type DhcpMode = 'authoritative' | 'proxy' | 'off';
+
+export interface DhcpInterfaceConfig {
+  /** Kernel interface name, e.g. "br-prov". The listener binds one socket to it (SO_BINDTODEVICE). */
+  name: string;
+  /** Our IPv4 address on that interface: option 54 server identifier and default next-server. */
+  serverAddress: string;
+}
+
+export interface DhcpPoolRange {
+  /** First and last address handed out, inclusive. */
+  start: string;
+  end: string;
+}
+
+export interface DhcpSubnetConfig {
+  /** e.g. "10.99.0.0/24". */
+  cidr: string;
+  /** Ranges for machines not in the inventory. Empty: only reserved (known) nodes get addresses. */
+  pools: DhcpPoolRange[];
+  /** Option 3. */
+  router?: string;
+  /** Option 6. */
+  dns?: string[];
+  /** Option 15. */
+  domain?: string;
+  /** Option 51; 3600 when absent. */
+  leaseSeconds?: number;
+  /** Interface this subnet is served on (directly attached). Absent: matched by the interface's serverAddress. */
+  interface?: string;
+}
+
+export interface DhcpBootConfig {
+  /** next-server (siaddr) and option 66 for TFTP answers. */
+  tftpServer: string;
+  /** Base URL of the HTTP boot service, without a trailing slash, e.g. "http://10.99.0.1:8080". */
+  httpBase: string;
+}
+
+export interface DhcpRateLimitConfig {
+  /** Packets an unknown MAC may send at once. */
+  burst: number;
+  /** Tokens refilled per second per unknown MAC. */
+  perSecond: number;
+  /** Most unknown MACs tracked at once; beyond that new unknown MACs are refused until buckets age out. */
+  maxTracked: number;
+}
+
+export interface DhcpServiceConfig {
+  mode: DhcpMode;
+  interfaces: DhcpInterfaceConfig[];
+  subnets: DhcpSubnetConfig[];
+  boot: DhcpBootConfig;
+  rateLimit?: Partial<DhcpRateLimitConfig>;
+  /** How long an OFFER holds an address for the client's REQUEST; 60 when absent. */
+  offerSeconds?: number;
+  /** How long a DECLINEd address stays out of the pool; 600 when absent. */
+  declineSeconds?: number;
+}
+
+export const DEFAULT_LEASE_SECONDS = 3600;
+export const DEFAULT_OFFER_SECONDS = 60;
+export const DEFAULT_DECLINE_SECONDS = 600;
+export const DEFAULT_RATE_LIMIT: DhcpRateLimitConfig = { burst: 8, perSecond: 2, maxTracked: 4096 };
