@@ -1,0 +1,66 @@
+// EventLog on kysely: append-only (no update or delete here), read oldest first with an id cursor.
+import { invalid } from '../../domain/errors.ts';
+import type { NewEvent, StoredEvent } from '../../domain/inventory/types.ts';
+import type { EventLog, EventQuery } from '../inventory-store.ts';
+import { chunks, inTransaction, nowIso, type InventoryDb } from './in-transaction.ts';
+import { decodeDetails, encodeDetails } from './json-text.ts';
+import type { Selectable } from 'kysely';
+import type { EventsTable } from './schema.ts';
+
+/** query() returns at most this many events unless asked for fewer; page on with afterId. */
+export const DEFAULT_EVENT_LIMIT = 1000;
+export const MAX_EVENT_LIMIT = 10_000;
+
+export class KyselyEventLog implements EventLog {
+  readonly #db: InventoryDb;
+
+  constructor(db: InventoryDb) {
+    this.#db = db;
+  }
+
+  /** Appends in order, in one transaction; ids increase in the given order. */
+  async append(events: readonly NewEvent[]): Promise<StoredEvent[]> {
+    if (events.length === 0) return [];
+    const now = nowIso();
+    const rows = events.map((e, i) => ({
+      time: e.time === undefined ? now : isoTime(e.time, `[${i}].time`),
+      actor: e.actor, node: e.node ?? null, kind: e.kind, details: encodeDetails(e.details),
+    }));
+    return inTransaction(this.#db, async (trx) => {
+      const out: StoredEvent[] = [];
+      // 200 rows x 5 parameters stays far below SQLite's and pg's parameter limits.
+      for (const part of chunks(rows, 200)) {
+        const stored = await trx.insertInto('events').values(part).returningAll().execute();
+        out.push(...stored.map(toEvent).sort((a, b) => a.id - b.id));
+      }
+      return out;
+    });
+  }
+
+  async query(q: EventQuery = {}): Promise<StoredEvent[]> {
+    const limit = q.limit ?? DEFAULT_EVENT_LIMIT;
+    if (!Number.isInteger(limit) || limit < 0 || limit > MAX_EVENT_LIMIT) {
+      throw invalid(`limit must be an integer from 0 to ${MAX_EVENT_LIMIT}`, 'limit');
+    }
+    if (q.nodes?.length === 0 || q.kinds?.length === 0) return []; // an empty filter matches nothing
+    const since = q.since === undefined ? undefined : isoTime(q.since, 'since');
+    const rows = await this.#db.selectFrom('events').selectAll()
+      .$if(q.nodes !== undefined, (s) => s.where('node', 'in', q.nodes!))
+      .$if(q.kinds !== undefined, (s) => s.where('kind', 'in', q.kinds!))
+      .$if(q.afterId !== undefined, (s) => s.where('id', '>', q.afterId!))
+      .$if(since !== undefined, (s) => s.where('time', '>=', since!))
+      .orderBy('id').limit(limit).execute();
+    return rows.map(toEvent);
+  }
+}
+
+/** Times are kept as ISO-8601 UTC with milliseconds so that comparing text compares instants. */
+function isoTime(value: string, field: string): string {
+  const t = new Date(value);
+  if (Number.isNaN(t.getTime())) throw invalid(`not a timestamp: ${value}`, field);
+  return t.toISOString();
+}
+
+function toEvent(r: Selectable<EventsTable>): StoredEvent {
+  return { id: Number(r.id), time: r.time, actor: r.actor, node: r.node, kind: r.kind, details: decodeDetails(r.details) };
+}

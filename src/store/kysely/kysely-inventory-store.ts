@@ -1,0 +1,60 @@
+// InventoryStore over any kysely database: repositories bound to autocommit, or to one transaction.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Kysely, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import type { InventoryRepos, InventoryStore } from '../inventory-store.ts';
+import { translatingConstraints } from './constraint-error.ts';
+import { KyselyEventLog } from './event-log.ts';
+import { KyselyGroupRepo } from './group-repo.ts';
+import type { InventoryDb } from './in-transaction.ts';
+import { KyselyNodeRepo } from './node-repo.ts';
+import type { InventorySchema } from './schema.ts';
+import { KyselySiteRepo } from './site-repo.ts';
+
+export function reposFor(db: InventoryDb): InventoryRepos {
+  return { nodes: new KyselyNodeRepo(db), groups: new KyselyGroupRepo(db), site: new KyselySiteRepo(db), events: new KyselyEventLog(db) };
+}
+
+export class KyselyInventoryStore implements InventoryStore {
+  readonly nodes; readonly groups; readonly site; readonly events;
+  readonly #db: Kysely<InventorySchema>;
+  /** Set while a transaction callback runs, to catch use of the outer store inside it. */
+  readonly #inTransaction = new AsyncLocalStorage<true>();
+
+  constructor(db: Kysely<InventorySchema>) {
+    this.#db = db;
+    const outer = reposFor(db.withPlugin(new OutsideTransactionGuard(this.#inTransaction)));
+    this.nodes = outer.nodes; this.groups = outer.groups; this.site = outer.site; this.events = outer.events;
+  }
+
+  /**
+   * All or nothing. With SQLite every transaction holds the single connection, so concurrent calls run one after
+   * the other and never interleave. Inside `fn` use only `tx`: the outer store would wait for the connection held
+   * by this very transaction (SQLite) or write outside it (PostgreSQL), so it throws instead.
+   */
+  async transaction<T>(fn: (tx: InventoryRepos) => Promise<T>): Promise<T> {
+    if (this.#inTransaction.getStore()) throw new Error('store.transaction() called inside a transaction: use the tx repositories');
+    return translatingConstraints(this.#db.transaction().execute((trx) => this.#inTransaction.run(true, () => fn(reposFor(trx)))));
+  }
+
+  close(): Promise<void> {
+    return this.#db.destroy();
+  }
+}
+
+/** Fails fast, before taking a connection, when the outer repositories are used from inside a transaction. */
+class OutsideTransactionGuard implements KyselyPlugin {
+  readonly #flag: AsyncLocalStorage<true>;
+
+  constructor(flag: AsyncLocalStorage<true>) {
+    this.#flag = flag;
+  }
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (this.#flag.getStore()) throw new Error('the outer store was used inside store.transaction(): use the tx repositories');
+    return args.node;
+  }
+
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
+}

@@ -1,0 +1,64 @@
+// Table shapes of the inventory database, shared by the SQLite and PostgreSQL backends (JSON columns hold text).
+import type { ColumnType } from 'kysely';
+
+/** The two SQL flavours the one kysely layer serves; only migrations and error mapping look at it. */
+export type SqlFlavor = 'sqlite' | 'postgres';
+
+export interface NodesTable {
+  name: string;
+  bmc: string | null;
+  /** JSON object text: Record<string, string | number | boolean>. */
+  attrs: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NodeMacsTable {
+  /** Lower-case colon form; the primary key makes a MAC unique across all nodes. */
+  mac: string;
+  node: string;
+  position: number;
+}
+
+export interface NodeGroupsTable {
+  node: string;
+  group_name: string;
+  position: number;
+}
+
+export interface GroupsTable {
+  name: string;
+  attrs: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SiteTable {
+  /** Always 1: the site is a single row. */
+  id: number;
+  attrs: string;
+  version: number;
+  updated_at: string;
+}
+
+export interface EventsTable {
+  /** PostgreSQL returns bigserial values as strings; the event log converts them to numbers. */
+  id: ColumnType<number | string, never, never>;
+  /** ISO-8601 UTC with milliseconds, so text order is time order. */
+  time: string;
+  actor: string;
+  node: string | null;
+  kind: string;
+  details: string;
+}
+
+export interface InventorySchema {
+  nodes: NodesTable;
+  node_macs: NodeMacsTable;
+  node_groups: NodeGroupsTable;
+  groups: GroupsTable;
+  site: SiteTable;
+  events: EventsTable;
+}

@@ -1,0 +1,11 @@
+// The ordered list of schema migrations; both backends run exactly these (names sort in the order they apply).
+import type { Migration } from 'kysely';
+import type { SqlFlavor } from '../kysely/schema.ts';
+import { inventoryMigration } from './001-inventory.ts';
+
+/** Every migration, keyed by its file name; add new ones at the end with the next number. */
+export function inventoryMigrations(flavor: SqlFlavor): Record<string, Migration> {
+  return {
+    '001-inventory': inventoryMigration(flavor),
+  };
+}
