@@ -1,0 +1,109 @@
+// The option registry: which codec turns which option code into which typed field, in one explicit table.
+import { DhcpDecodeError } from './dhcp-decode-error.ts';
+import type { DhcpOptions, DhcpRawOption } from './dhcp-types.ts';
+import type { OptionCodec } from './option-codec.ts';
+import { messageType, overload } from './option-dhcp-control.ts';
+import * as o from './options-rfc2132.ts';
+
+type Codecs = { [K in keyof DhcpOptions]: OptionCodec<NonNullable<DhcpOptions[K]>> };
+
+/** Field -> codec. Encoding follows this order (message type first, as clients expect). */
+const CODECS: Codecs = {
+  messageType,
+  serverId: o.serverId,
+  requestedIp: o.requestedIp,
+  leaseTime: o.leaseTime,
+  renewalTime: o.renewalTime,
+  rebindingTime: o.rebindingTime,
+  overload,
+  subnetMask: o.subnetMask,
+  routers: o.routers,
+  dnsServers: o.dnsServers,
+  hostname: o.hostname,
+  domainName: o.domainName,
+  broadcastAddress: o.broadcastAddress,
+  parameterRequestList: o.parameterRequestList,
+  message: o.message,
+  maxMessageSize: o.maxMessageSize,
+  vendorClass: o.vendorClass,
+  clientId: o.clientId,
+  tftpServerName: o.tftpServerName,
+  bootfileName: o.bootfileName,
+  vendorSpecific: o.vendorSpecific,
+};
+
+/** Fields that are a second, best-effort view of an option already decoded strictly (43 as PXE). */
+const LENIENT = new Set<keyof DhcpOptions>([]);
+
+const FIELDS = Object.keys(CODECS) as (keyof DhcpOptions)[];
+const BY_CODE = new Map<number, (keyof DhcpOptions)[]>();
+for (const f of FIELDS) {
+  const code = CODECS[f]!.code;
+  BY_CODE.set(code, [...(BY_CODE.get(code) ?? []), f]);
+}
+
+/** Typed view of raw options. Unknown codes are left to rawOptions; a malformed known one throws. */
+export function decodeOptions(raw: readonly DhcpRawOption[]): DhcpOptions {
+  const out: Record<string, unknown> = {};
+  for (const { code, data } of raw) {
+    for (const f of BY_CODE.get(code) ?? []) {
+      const codec = CODECS[f] as OptionCodec<unknown>;
+      if (!LENIENT.has(f)) {
+        out[f] = codec.decode(data);
+        continue;
+      }
+      try {
+        out[f] = codec.decode(data);
+      } catch (e) {
+        if (!(e instanceof DhcpDecodeError)) throw e;
+      }
+    }
+  }
+  return out as DhcpOptions;
+}
+
+/** Raw options for the typed fields set in `opts`, in registry order; a lenient view yields to its raw field. */
+export function encodeOptions(opts: DhcpOptions): DhcpRawOption[] {
+  const out: DhcpRawOption[] = [];
+  const seen = new Set<number>();
+  for (const f of FIELDS) {
+    const v = opts[f];
+    const codec = CODECS[f] as OptionCodec<unknown>;
+    if (v === undefined || seen.has(codec.code)) continue;
+    seen.add(codec.code);
+    out.push({ code: codec.code, data: codec.encode(v) });
+  }
+  return out;
+}
+
+/** Codes the typed view knows, so callers can tell typed from opaque raw options. */
+export const knownOptionCode = (code: number): boolean => BY_CODE.has(code);
+
+/** The code a typed field is carried in. */
+export const optionCodeOf = (field: keyof DhcpOptions): number => CODECS[field]!.code;
+
+/**
+ * Replaces (or with `undefined` removes) options in a raw list: a replaced option keeps its place,
+ * a new one goes before option 82, which a relay appended and expects to stay last (RFC 3046 §2.1).
+ */
+export function setRawOption(raw: readonly DhcpRawOption[], code: number, data: Uint8Array | undefined): DhcpRawOption[] {
+  const at = raw.findIndex((r) => r.code === code);
+  if (data === undefined) return raw.filter((r) => r.code !== code);
+  if (at >= 0) return raw.map((r, i) => (i === at ? { code, data } : r));
+  const relay = raw.findIndex((r) => r.code === 82);
+  return relay < 0 ? [...raw, { code, data }] : [...raw.slice(0, relay), { code, data }, ...raw.slice(relay)];
+}
+
+export type OptionChanges = { [K in keyof DhcpOptions]?: DhcpOptions[K] | undefined };
+
+/** Applies typed changes to a raw list (undefined removes the option). */
+export function applyOptionChanges(raw: readonly DhcpRawOption[], changes: OptionChanges): DhcpRawOption[] {
+  let out = [...raw];
+  for (const f of Object.keys(changes) as (keyof DhcpOptions)[]) {
+    const codec = CODECS[f] as OptionCodec<unknown> | undefined;
+    if (codec === undefined) throw new RangeError(`unknown DHCP option field ${f}`);
+    const v = changes[f];
+    out = setRawOption(out, codec.code, v === undefined ? undefined : codec.encode(v));
+  }
+  return out;
+}
