@@ -1,0 +1,54 @@
+// The REST API: fastify with JSON-schema validation on every route, problem+json errors, OpenAPI at /api/v1/openapi.json.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { InventoryService } from '../domain/services/inventory-service.ts';
+import type { ApplyService } from '../domain/services/apply-service.ts';
+import type { EventLog } from '../store/inventory-store.ts';
+import { HttpProblem, sendProblem } from './problem.ts';
+import { nodeRoutes } from './routes/node-routes.ts';
+import { groupRoutes } from './routes/group-routes.ts';
+import { siteRoutes } from './routes/site-routes.ts';
+import { eventRoutes } from './routes/event-routes.ts';
+import { inventoryDocRoutes } from './routes/inventory-doc-routes.ts';
+
+export interface ApiDeps {
+  inventory: InventoryService;
+  apply: ApplyService;
+  events: EventLog;
+  version: string;
+}
+
+export const API_PREFIX = '/api/v1';
+
+/** Routes outside the API (boot endpoints, web UI) are registered by the caller on the returned instance. */
+export async function buildApi(deps: ApiDeps, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: 8 * 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array' } },
+    ...options,
+  });
+  app.setErrorHandler((err, req, reply) => sendProblem(reply, req, err));
+  app.setNotFoundHandler((req, reply) => sendProblem(reply, req, new HttpProblem(404, `no route ${req.method} ${req.url.split('?')[0]}`)));
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'stage0 API', version: deps.version, description: 'Inventory, network boot and provisioning controller' },
+      tags: ['nodes', 'groups', 'site', 'events', 'inventory', 'meta'].map((name) => ({ name })),
+    },
+  });
+
+  await app.register(
+    async (api) => {
+      api.get('/health', { schema: { summary: 'Liveness', tags: ['meta'] } }, async () => ({ status: 'ok', version: deps.version }));
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      nodeRoutes(api, deps.inventory);
+      groupRoutes(api, deps.inventory);
+      siteRoutes(api, deps.inventory);
+      eventRoutes(api, deps.inventory, deps.events);
+      inventoryDocRoutes(api, deps.apply);
+    },
+    { prefix: API_PREFIX },
+  );
+  return app;
+}

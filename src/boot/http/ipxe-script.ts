@@ -1,0 +1,38 @@
+// Renders a BootPlan as an iPXE script. Asset URLs carry the MAC in their path so every fetch lands on the node's timeline.
+import type { BootPlan } from './boot-plan.ts';
+
+const base = (name: string) => name.split('/').pop() ?? name;
+
+export interface ScriptContext {
+  httpBase: string;
+  mac: string;
+  node?: string;
+}
+
+const assetUrl = (ctx: ScriptContext, name: string) =>
+  /^https?:\/\//.test(name) ? name : `${ctx.httpBase}/boot/m/${ctx.mac}/assets/${name.split('/').map(encodeURIComponent).join('/')}`;
+
+export function renderIpxeScript(plan: BootPlan, ctx: ScriptContext): string {
+  const who = `${ctx.node ?? 'unknown machine'} (${ctx.mac})`;
+  const lines = ['#!ipxe', `# stage0: ${who}: ${plan.kind} — ${plan.reason}`];
+  switch (plan.kind) {
+    case 'local':
+      // `exit` hands control back to the firmware, which boots the next device (the disk).
+      lines.push(`echo stage0: ${who} boots from local disk`, 'exit 0');
+      break;
+    case 'none':
+      lines.push(`echo stage0: nothing to boot for ${who}: ${plan.reason}`, 'echo retrying in 60 s', 'sleep 60', 'reboot');
+      break;
+    case 'kernel': {
+      const { kernel, initrd, cmdline } = plan.spec;
+      // UEFI kernels booted by iPXE find the initrd only through initrd=<name> on the command line; harmless on BIOS.
+      const args = [initrd ? `initrd=${base(initrd)}` : '', cmdline].filter(Boolean).join(' ');
+      lines.push(`echo stage0: ${who} boots ${kernel}`);
+      lines.push(`kernel ${assetUrl(ctx, kernel)}${args ? ` ${args}` : ''} || goto failed`);
+      if (initrd) lines.push(`initrd ${assetUrl(ctx, initrd)} || goto failed`);
+      lines.push('boot || goto failed', ':failed', 'echo stage0: boot failed, retrying in 10 s', 'sleep 10', 'reboot');
+      break;
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

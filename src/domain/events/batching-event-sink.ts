@@ -1,0 +1,59 @@
+// Collects events from hot paths and appends them to the log in batches, so a DHCP or TFTP reply never waits on a write.
+import type { EventLog } from '../../store/inventory-store.ts';
+import type { NewEvent } from '../inventory/types.ts';
+import type { EventSink } from './event-sink.ts';
+
+export interface BatchingOptions {
+  /** Flush when this many events are waiting. */
+  maxBatch?: number;
+  /** Flush at most this long after the first waiting event. */
+  maxDelayMs?: number;
+  /** Called when a write fails; the batch is kept and retried on the next flush. */
+  onError?: (err: unknown, pending: number) => void;
+  /** Above this, the oldest waiting events are dropped (and counted) rather than growing memory without bound. */
+  maxPending?: number;
+}
+
+export class BatchingEventSink implements EventSink {
+  private pending: NewEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  dropped = 0;
+  written = 0;
+
+  constructor(private readonly log: EventLog, private readonly opts: BatchingOptions = {}) {}
+
+  emit(event: NewEvent): void {
+    this.pending.push({ ...event, time: event.time ?? new Date().toISOString() });
+    const maxPending = this.opts.maxPending ?? 100_000;
+    if (this.pending.length > maxPending) {
+      this.dropped += this.pending.length - maxPending;
+      this.pending.splice(0, this.pending.length - maxPending);
+    }
+    if (this.pending.length >= (this.opts.maxBatch ?? 500)) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.opts.maxDelayMs ?? 50);
+  }
+
+  /** Writes everything waiting; resolves when it is in the log. */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.flushing) await this.flushing;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.flushing = this.log
+      .append(batch)
+      .then(() => {
+        this.written += batch.length;
+      })
+      .catch((err: unknown) => {
+        this.pending = [...batch, ...this.pending];
+        this.opts.onError?.(err, this.pending.length);
+      })
+      .finally(() => {
+        this.flushing = undefined;
+      });
+    await this.flushing;
+  }
+}
