@@ -4,6 +4,13 @@ import type { DhcpOptions, DhcpRawOption } from './dhcp-types.ts';
 import type { OptionCodec } from './option-codec.ts';
 import { messageType, overload } from './option-dhcp-control.ts';
 import * as o from './options-rfc2132.ts';
+import { classlessRoutes } from './option-classless-routes.ts';
+import { clientArch, clientGuid, clientNdi } from './option-client-system.ts';
+import { domainSearch } from './option-domain-search.ts';
+import { ipxeOptions } from './option-ipxe.ts';
+import { pxeVendor } from './option-pxe-vendor.ts';
+import { relayAgentInfo } from './option-relay-agent.ts';
+import { userClass } from './option-user-class.ts';
 
 type Codecs = { [K in keyof DhcpOptions]: OptionCodec<NonNullable<DhcpOptions[K]>> };
 
@@ -30,10 +37,19 @@ const CODECS: Codecs = {
   tftpServerName: o.tftpServerName,
   bootfileName: o.bootfileName,
   vendorSpecific: o.vendorSpecific,
+  pxe: pxeVendor,
+  userClass,
+  clientArch,
+  clientNdi,
+  clientGuid,
+  domainSearch,
+  classlessRoutes,
+  ipxe: ipxeOptions,
+  relayAgentInfo, // last: RFC 3046 §2.1, a relay appends it after all other options
 };
 
 /** Fields that are a second, best-effort view of an option already decoded strictly (43 as PXE). */
-const LENIENT = new Set<keyof DhcpOptions>([]);
+const LENIENT = new Set<keyof DhcpOptions>(['pxe']);
 
 const FIELDS = Object.keys(CODECS) as (keyof DhcpOptions)[];
 const BY_CODE = new Map<number, (keyof DhcpOptions)[]>();

@@ -1,5 +1,6 @@
 // The shape every option codec has, and builders for the RFC 2132 value kinds (address, list, integer, string).
 import { DhcpDecodeError } from './dhcp-decode-error.ts';
+import type { DhcpRawOption } from './dhcp-types.ts';
 import { ipv4Bytes, latin1, latin1Bytes, readIpv4, readU16, readU32, u16Bytes, u32Bytes, concatBytes } from './ipv4-bytes.ts';
 
 /** decode() sees the whole (RFC 3396 concatenated) value and throws DhcpDecodeError; encode() is its inverse. */
@@ -72,8 +73,8 @@ export const bytesOption = (code: number, min = 0): OptionCodec<Uint8Array> => (
 });
 
 /** Sub-options inside an encapsulating option (RFC 2132 §8.4 style TLVs, as in 43, 82, 175). */
-export function readSubOptions(code: number, d: Uint8Array): { code: number; data: Uint8Array }[] {
-  const out: { code: number; data: Uint8Array }[] = [];
+export function readSubOptions(code: number, d: Uint8Array): DhcpRawOption[] {
+  const out: DhcpRawOption[] = [];
   let i = 0;
   while (i < d.length) {
     const sub = d[i] ?? 0;
@@ -90,10 +91,27 @@ export function readSubOptions(code: number, d: Uint8Array): { code: number; dat
   return out;
 }
 
-export function writeSubOptions(subs: readonly { code: number; data: Uint8Array }[], end = false): Uint8Array {
+export function writeSubOptions(subs: readonly DhcpRawOption[], end = false): Uint8Array {
   const parts = subs.map((s) => {
     if (s.data.length > 255) throw new RangeError(`sub-option ${s.code} longer than 255 bytes`);
     return concatBytes([Uint8Array.of(s.code, s.data.length), s.data]);
   });
   return concatBytes(end ? [...parts, Uint8Array.of(255)] : parts);
+}
+
+/** Sub-options with `typed` values replacing same-code entries in place (once); new codes are appended. */
+export function mergeSubOptions(subs: readonly DhcpRawOption[], typed: readonly DhcpRawOption[]): DhcpRawOption[] {
+  const byCode = new Map(typed.map((t) => [t.code, t]));
+  const out: DhcpRawOption[] = [];
+  const placed = new Set<number>();
+  for (const s of subs) {
+    const t = byCode.get(s.code);
+    if (t === undefined) out.push(s);
+    else if (!placed.has(s.code)) {
+      out.push(t);
+      placed.add(s.code);
+    }
+  }
+  for (const t of typed) if (!placed.has(t.code)) out.push(t);
+  return out;
 }
