@@ -57,12 +57,18 @@ export function bootHttpRoutes(app: FastifyInstance, o: BootHttpOptions): void {
     return sendFile(req, reply, found);
   };
 
-  app.get<{ Params: { '*': string } }>('/boot/assets/*', (req, reply) => serveAsset(req, reply, o.assetsDir, req.params['*'], undefined));
-  app.get<{ Params: { mac: string; '*': string } }>('/boot/m/:mac/assets/*', (req, reply) => {
-    const mac = macOrProblem(req.params.mac, reply);
-    return mac ? serveAsset(req, reply, o.assetsDir, req.params['*'], mac) : reply;
+  // GET and HEAD explicitly: firmware (OVMF) sends HEAD first and must see the real Content-Length.
+  const GET_HEAD = ['GET', 'HEAD'] as const;
+  app.route<{ Params: { '*': string } }>({ method: [...GET_HEAD], url: '/boot/assets/*', handler: (req, reply) => serveAsset(req, reply, o.assetsDir, req.params['*'], undefined) });
+  app.route<{ Params: { mac: string; '*': string } }>({
+    method: [...GET_HEAD],
+    url: '/boot/m/:mac/assets/*',
+    handler: (req, reply) => {
+      const mac = macOrProblem(req.params.mac, reply);
+      return mac ? serveAsset(req, reply, o.assetsDir, req.params['*'], mac) : reply;
+    },
   });
-  app.get<{ Params: { '*': string } }>('/boot/ipxe/*', (req, reply) => serveAsset(req, reply, o.ipxeDir, req.params['*'], undefined));
+  app.route<{ Params: { '*': string } }>({ method: [...GET_HEAD], url: '/boot/ipxe/*', handler: (req, reply) => serveAsset(req, reply, o.ipxeDir, req.params['*'], undefined) });
 
   const callback = async (req: FastifyRequest<{ Querystring: { mac?: string; status?: string } }>, reply: FastifyReply) => {
     const mac = macOrProblem(req.query.mac, reply);
