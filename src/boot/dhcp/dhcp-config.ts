@@ -55,12 +55,24 @@ export interface DhcpServiceConfig {
   subnets: DhcpSubnetConfig[];
   boot: DhcpBootConfig;
   rateLimit?: Partial<DhcpRateLimitConfig>;
+  /** UDP ports; the defaults (67, 68, 4011) are the standard ones, tests move them. */
+  ports?: Partial<DhcpPorts>;
   /** How long an OFFER holds an address for the client's REQUEST; 60 when absent. */
   offerSeconds?: number;
   /** How long a DECLINEd address stays out of the pool; 600 when absent. */
   declineSeconds?: number;
 }
 
+export interface DhcpPorts {
+  /** Server port (RFC 2131 §4.1): requests arrive here, relayed replies go to giaddr on it. */
+  server: number;
+  /** Client port: direct replies go here. */
+  client: number;
+  /** PXE boot server port (PXE 2.1 §2.2.1): proxyDHCP REQUESTs arrive here. */
+  proxy: number;
+}
+
+export const DEFAULT_PORTS: DhcpPorts = { server: 67, client: 68, proxy: 4011 };
 export const DEFAULT_LEASE_SECONDS = 3600;
 export const DEFAULT_OFFER_SECONDS = 60;
 export const DEFAULT_DECLINE_SECONDS = 600;

@@ -1,0 +1,175 @@
+// The DHCPv4 service: bytes in -> handler chain -> bytes out with a destination. No sockets (see src/net/dhcp-listener.ts).
+import { decodeDhcp, DhcpDecodeError, encodeDhcp, type DhcpPacket } from '../../codec/dhcp/dhcp-packet.ts';
+import type { EventSink } from '../../domain/events/event-sink.ts';
+import { DefaultBootFileChooser, type BootFileChooser } from './boot-file-chooser.ts';
+import { buildChain } from './dhcp-chain.ts';
+import {
+  DEFAULT_DECLINE_SECONDS, DEFAULT_OFFER_SECONDS, DEFAULT_PORTS, DEFAULT_RATE_LIMIT, type DhcpPorts, type DhcpServiceConfig,
+} from './dhcp-config.ts';
+import { DhcpCounters } from './dhcp-counters.ts';
+import { isStop, type DhcpContext, type DhcpHandler, type DhcpRequest, type Stop } from './dhcp-handler.ts';
+import { SubnetTable } from './dhcp-subnets.ts';
+import type { ReservationLookup } from './handlers/reservation-handler.ts';
+import type { LeaseStore } from './lease-store.ts';
+import { replyDestination } from './reply-destination.ts';
+import { replySkeleton } from './reply-skeleton.ts';
+import { archOf, clientIdOf, isIpxeRequest, macOf, userClassOf } from './request-facts.ts';
+import { KeyedTokenBucket } from './token-bucket.ts';
+
+export interface DhcpServiceDeps {
+  config: DhcpServiceConfig;
+  leases: LeaseStore;
+  reservations: ReservationLookup;
+  events: EventSink;
+  /** Default: DefaultBootFileChooser(config.boot), the lab's decision. */
+  chooser?: BootFileChooser;
+  /** Epoch ms; tests move time. */
+  clock?: () => number;
+  /** pino-compatible; errors from stores and choosers are logged here. */
+  log?: { warn(obj: object, msg: string): void };
+}
+
+/** Where a request came from, as the listener saw it. */
+export interface DhcpIncoming {
+  interface: string;
+  /** 'proxy' when it arrived on the PXE port 4011. */
+  via: 'dhcp' | 'proxy';
+  source: { address: string; port: number };
+}
+
+export interface DhcpOutgoing {
+  packet: DhcpPacket;
+  bytes: Buffer;
+  address: string;
+  port: number;
+  /** Sent to 255.255.255.255 out of the request's interface. */
+  broadcast: boolean;
+}
+
+export class DhcpService {
+  readonly counters = new DhcpCounters();
+  readonly ports: DhcpPorts;
+  readonly config: DhcpServiceConfig;
+  readonly #chain: readonly DhcpHandler[];
+  readonly #subnets: SubnetTable;
+  readonly #deps: DhcpServiceDeps;
+  readonly #clock: () => number;
+
+  /** Validates the config (throws DomainError 'invalid' naming the field) and builds the chain for its mode. */
+  constructor(deps: DhcpServiceDeps) {
+    const { config } = deps;
+    this.config = config;
+    this.#deps = deps;
+    this.#clock = deps.clock ?? Date.now;
+    this.ports = { ...DEFAULT_PORTS, ...config.ports };
+    this.#subnets = new SubnetTable(config);
+    const rate = { ...DEFAULT_RATE_LIMIT, ...config.rateLimit };
+    this.#chain =
+      config.mode === 'off'
+        ? []
+        : buildChain(config.mode, {
+            leases: deps.leases,
+            reservations: deps.reservations,
+            chooser: deps.chooser ?? new DefaultBootFileChooser(config.boot),
+            events: deps.events,
+            counters: this.counters,
+            subnets: this.#subnets,
+            perMacBucket: new KeyedTokenBucket(rate),
+            // All unknown MACs together: 16x one MAC's allowance, so a random-MAC flood stays bounded.
+            sharedBucket: new KeyedTokenBucket({ burst: rate.burst * 16, perSecond: rate.perSecond * 16, maxTracked: 1 }),
+            offerSeconds: config.offerSeconds ?? DEFAULT_OFFER_SECONDS,
+            declineSeconds: config.declineSeconds ?? DEFAULT_DECLINE_SECONDS,
+          });
+  }
+
+  /** Names of the handlers in order, for logs and tests. */
+  get chain(): string[] {
+    return this.#chain.map((h) => h.name);
+  }
+
+  /** One datagram in; the reply to send, or undefined (every undefined is counted with a reason). */
+  async handle(bytes: Uint8Array, from: DhcpIncoming): Promise<DhcpOutgoing | undefined> {
+    this.counters.inc('received');
+    if (this.#chain.length === 0) return this.#dropped('mode-off');
+    const serverAddress = this.#subnets.serverAddress(from.interface);
+    if (serverAddress === undefined) return this.#dropped('unknown-interface');
+    let packet: DhcpPacket;
+    try {
+      packet = decodeDhcp(bytes);
+    } catch (e) {
+      this.counters.inc(`malformed.${e instanceof DhcpDecodeError ? e.reason.split(':')[0] : 'unexpected'}`);
+      return undefined;
+    }
+    if (packet.op !== 1) return this.#dropped('not-a-request');
+    const mac = macOf(packet);
+    if (mac === undefined) return this.#dropped('not-ethernet');
+    const req: DhcpRequest = {
+      packet,
+      type: packet.options.messageType!, // decodeDhcp rejects packets without option 53
+      mac,
+      clientId: clientIdOf(packet),
+      arch: archOf(packet),
+      userClass: userClassOf(packet),
+      vendorClass: packet.options.vendorClass,
+      isIpxe: isIpxeRequest(packet),
+      interface: from.interface,
+      serverAddress,
+      relay: packet.giaddr === '0.0.0.0' ? undefined : packet.giaddr,
+      via: from.via,
+      source: from.source,
+    };
+    const ctx: DhcpContext = { now: this.#clock() };
+    let result: DhcpPacket | Stop = replySkeleton(packet, serverAddress);
+    try {
+      for (const h of this.#chain) {
+        result = await h.handle(req, result, ctx);
+        if (isStop(result)) break;
+      }
+    } catch (e) {
+      // A failing store or chooser: no reply rather than an ACK that was not committed.
+      this.#deps.log?.warn({ err: e, mac, type: req.type }, 'DHCP handler failed');
+      return this.#dropped('handler-error');
+    }
+    if (isStop(result)) {
+      if (result.stop === 'drop') return this.#dropped(result.reason);
+      if (result.stop === 'done') {
+        this.counters.inc(`handled.${result.what}`);
+        return undefined;
+      }
+      result = result.res;
+    }
+    const type = result.options.messageType;
+    if (type !== 'OFFER' && type !== 'ACK' && type !== 'NAK') return this.#dropped('unanswered');
+    const dest = replyDestination(req, result, this.ports);
+    const bytesOut = encodeDhcp(result, { maxMessageSize: packet.options.maxMessageSize });
+    this.counters.inc(`replied.${type}`);
+    this.#report(req, result, ctx);
+    return { packet: result, bytes: bytesOut, ...dest };
+  }
+
+  #dropped(reason: string): undefined {
+    this.counters.inc(`dropped.${reason}`);
+    return undefined;
+  }
+
+  #report(req: DhcpRequest, res: DhcpPacket, ctx: DhcpContext): void {
+    const type = res.options.messageType!.toLowerCase();
+    const boot = ctx.boot;
+    this.#deps.events.emit({
+      actor: 'dhcp',
+      node: ctx.node ?? null,
+      kind: `dhcp.${type}`,
+      details: {
+        mac: req.mac,
+        ip: res.yiaddr !== '0.0.0.0' ? res.yiaddr : null,
+        arch: req.arch ?? null,
+        ...(boot?.kind === 'tftp' ? { bootfile: boot.filename, nextServer: boot.nextServer } : {}),
+        ...(boot?.kind === 'http' ? { url: boot.url } : {}),
+        interface: req.interface,
+        relay: req.relay ?? null,
+        ...(this.config.mode === 'proxy' ? { proxy: true } : {}),
+        ...(ctx.nakReason ? { reason: ctx.nakReason } : {}),
+      },
+    });
+  }
+}
