@@ -52,7 +52,10 @@ export class KyselyNodeRepo implements NodeRepo {
       await assertMacsFree(trx, node.name, macs);
       const now = nowIso();
       const inserted = await trx.insertInto('nodes')
-        .values({ name: node.name, bmc: node.bmc ?? null, attrs, version: 1, created_at: now, updated_at: now })
+        .values({
+          name: node.name, bmc: node.bmc ?? null, macs: JSON.stringify(macs), groups: JSON.stringify(groups),
+          attrs, version: 1, created_at: now, updated_at: now,
+        })
         .onConflict((oc) => oc.column('name').doNothing()).returning('name').executeTakeFirst();
       if (!inserted) throw conflict(`node ${node.name} already exists`, 'name'); // lost a race
       await writeMacs(trx, node.name, macs);
@@ -74,6 +77,8 @@ export class KyselyNodeRepo implements NodeRepo {
           updated_at: nowIso(),
           ...(attrs === undefined ? {} : { attrs }),
           ...(patch.bmc === undefined ? {} : { bmc: patch.bmc }),
+          ...(macs === undefined ? {} : { macs: JSON.stringify(macs) }),
+          ...(groups === undefined ? {} : { groups: JSON.stringify(groups) }),
         }))
         .where('name', '=', name)
         .$if(expectedVersion !== undefined, (q) => q.where('version', '=', expectedVersion!))
@@ -123,7 +128,7 @@ function macConflict(mac: string, holder: string | undefined): DomainError {
 
 async function writeMacs(db: InventoryDb, node: string, macs: readonly string[]): Promise<void> {
   if (macs.length === 0) return;
-  const rows = macs.map((mac, position) => ({ mac, node, position }));
+  const rows = macs.map((mac) => ({ mac, node }));
   const inserted = await db.insertInto('node_macs').values(rows)
     .onConflict((oc) => oc.column('mac').doNothing()).returning('mac').execute();
   if (inserted.length === macs.length) return;
@@ -135,7 +140,7 @@ async function writeMacs(db: InventoryDb, node: string, macs: readonly string[])
 
 async function writeGroups(db: InventoryDb, node: string, groups: readonly string[]): Promise<void> {
   if (groups.length === 0) return;
-  await db.insertInto('node_groups').values(groups.map((group_name, position) => ({ node, group_name, position }))).execute();
+  await db.insertInto('node_groups').values(groups.map((group_name) => ({ node, group_name }))).execute();
 }
 
 function checkGroups(groups: readonly string[]): string[] {

@@ -7,6 +7,10 @@ export type SqlFlavor = 'sqlite' | 'postgres';
 export interface NodesTable {
   name: string;
   bmc: string | null;
+  /** JSON array text: the ordered MACs, lower-case colon form (node_macs indexes them). */
+  macs: string;
+  /** JSON array text: the ordered group names, later ones override earlier ones (node_groups indexes them). */
+  groups: string;
   /** JSON object text: Record<string, string | number | boolean>. */
   attrs: string;
   version: number;
@@ -18,13 +22,11 @@ export interface NodeMacsTable {
   /** Lower-case colon form; the primary key makes a MAC unique across all nodes. */
   mac: string;
   node: string;
-  position: number;
 }
 
 export interface NodeGroupsTable {
   node: string;
   group_name: string;
-  position: number;
 }
 
 export interface GroupsTable {

@@ -1,0 +1,85 @@
+// Runs the store contract on a real PostgreSQL 15 server started for this file (one fresh database per test).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { startPostgres, type PostgresServer } from '../../../test/support/postgres.ts';
+import { runInventoryStoreContract, runQueryCountContract, type StoreUnderTest } from '../../../test/support/store-contract.ts';
+import { openStore } from '../open-store.ts';
+import { openPostgresStore, type PostgresStoreOptions } from './postgres-store.ts';
+
+describe('PostgreSQL store', () => {
+  let server: PostgresServer | undefined;
+  let admin: pg.Client | undefined;
+  let seq = 0;
+  before(async () => {
+    server = await startPostgres();
+    admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+  });
+  after(async () => {
+    await admin?.end();
+    await server?.stop();
+  });
+
+  /** A new empty database and its URL. */
+  async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+    const name = `t${process.pid}_${++seq}`;
+    await admin!.query(`create database ${name} strategy file_copy`);
+    const url = server!.url.replace(/\/postgres$/, `/${name}`);
+    return { url, drop: async () => { await admin!.query(`drop database ${name} with (force)`); } };
+  }
+
+  async function open(opts: PostgresStoreOptions = {}): Promise<StoreUnderTest> {
+    const db = await freshDatabase();
+    const store = await openPostgresStore(db.url, opts);
+    return { store, cleanup: async () => { await store.close(); await db.drop(); } };
+  }
+
+  runInventoryStoreContract('postgresql 15', () => open());
+  runQueryCountContract('postgresql', (onQuery) => open({ onQuery }));
+
+  it('keeps data across close and reopen, and two stores opening at once migrate once', async () => {
+    const db = await freshDatabase();
+    try {
+      const [a, b] = await Promise.all([openStore({ kind: 'postgres', url: db.url }), openStore({ kind: 'postgres', url: db.url })]);
+      await a.nodes.create({ name: 'n1', macs: ['02:00:00:00:00:01'] });
+      assert.equal((await b.nodes.findByMac('02:00:00:00:00:01'))?.name, 'n1');
+      await Promise.all([a.close(), b.close()]);
+      const c = await openStore({ kind: 'postgres', url: db.url });
+      try {
+        assert.deepEqual((await c.nodes.all()).map((n) => n.name), ['n1']);
+      } finally {
+        await c.close();
+      }
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      const { rows } = await client.query('select name from kysely_migration order by name').finally(() => client.end());
+      assert.deepEqual(rows, [{ name: '001-inventory' }]);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('two stores racing for one MAC: exactly one wins, the other gets a conflict naming the winner', async () => {
+    const db = await freshDatabase();
+    const [a, b] = await Promise.all([openStore({ kind: 'postgres', url: db.url }), openStore({ kind: 'postgres', url: db.url })]);
+    try {
+      for (let round = 0; round < 5; round++) {
+        const mac = `02:00:00:00:0${round}:01`;
+        const results = await Promise.allSettled([
+          a.nodes.create({ name: `a${round}`, macs: [mac] }),
+          b.nodes.create({ name: `b${round}`, macs: [mac] }),
+        ]);
+        const ok = results.filter((r) => r.status === 'fulfilled');
+        const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        assert.equal(ok.length, 1, JSON.stringify(results));
+        assert.equal(failed[0]?.reason?.kind, 'conflict', String(failed[0]?.reason));
+        const winner = (await a.nodes.findByMac(mac))?.name;
+        assert.match(String(failed[0]?.reason?.message), new RegExp(`${mac}.*${winner}`));
+      }
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await db.drop();
+    }
+  });
+});
