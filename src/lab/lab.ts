@@ -1,0 +1,125 @@
+// A whole lab: namespace + bridge + taps, a boot server (stage0 or the dnsmasq baseline), nodes registered, VMs booting.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { buildBootAssets } from './boot-assets.ts';
+import { labPaths, listLabStates, saveLabState, type LabServer, type LabState } from './lab-state.ts';
+import { startBaseline, startStage0, HTTP_PORT } from './lab-servers.ts';
+import { attachVethNetns, createLabNetns, LAB_NETNS_PREFIX, subnetPrefix } from './netns.ts';
+import { nsHttp } from './ns-http.ts';
+import { requireQemu, startVm, vmMac, type Firmware } from './qemu-vm.ts';
+import { labDown } from './lab-down.ts';
+import { IPXE_DIR } from './stage0-config.ts';
+
+export interface LabUpOptions {
+  /** Lab root: cache/, assets/, labs/<name>/. */
+  root: string;
+  nodes: number;
+  firmware?: Firmware;
+  /** Default: a short unique name from the PID and random bytes. */
+  name?: string;
+  /** stage0 (default) or the dnsmasq baseline. */
+  server?: LabServer;
+  dhcpMode?: 'authoritative' | 'proxy';
+  /** Ask the server for IPv6 router advertisements (iPXE otherwise waits ~13 s for IPv6 autoconf). */
+  ipv6Ra?: boolean;
+  /** false: set everything up but leave the VMs to startLabVms (e.g. to attach another DHCP server first). */
+  startVms?: boolean;
+  memMiB?: number;
+}
+
+const NAME_RE = /^[a-z0-9][a-z0-9-]{0,24}$/;
+
+function requireFiles(server: LabServer): void {
+  const missing = ['undionly.kpxe', 'snponly.efi', 'ipxe.efi'].filter((f) => !existsSync(`${IPXE_DIR}/${f}`));
+  if (missing.length) throw new Error(`missing ${missing.join(', ')} in ${IPXE_DIR}: apt-get install ipxe`);
+  const path = (process.env.PATH ?? '').split(':');
+  const need = server === 'dnsmasq' ? [['dnsmasq', 'dnsmasq-base'], ['curl', 'curl']] : [['curl', 'curl']];
+  for (const [bin, pkg] of need) {
+    if (!path.some((d) => existsSync(`${d}/${bin}`))) throw new Error(`${bin} not found: apt-get install ${pkg}`);
+  }
+}
+
+/** Lowest N in 1..250 no other lab of this root uses (namespaces are isolated; distinct N keeps logs unambiguous). */
+function freeSubnet(root: string): number {
+  const used = new Set(listLabStates(root).map((s) => s.subnet));
+  for (let n = 1; n <= 250; n++) if (!used.has(n)) return n;
+  throw new Error('250 labs exist: run `stage0 lab down --all`');
+}
+
+/** Brings a lab up; on any failure everything already started is undone before the error propagates. */
+export async function labUp(o: LabUpOptions): Promise<LabState> {
+  const firmware = o.firmware ?? 'bios';
+  const server = o.server ?? 'stage0';
+  if (!Number.isInteger(o.nodes) || o.nodes < 1 || o.nodes > 50) throw new Error('--nodes must be 1..50');
+  const name = o.name ?? `${process.pid.toString(36)}${randomBytes(2).toString('hex')}`;
+  if (!NAME_RE.test(name)) throw new Error(`lab name ${JSON.stringify(name)} must match ${NAME_RE}`);
+  if (existsSync(labPaths(o.root).state(name))) throw new Error(`lab ${name} exists: stage0 lab down --name ${name}`);
+  requireQemu(firmware);
+  requireFiles(server);
+  const paths = labPaths(o.root);
+  const assets = await buildBootAssets(paths.cache, paths.assets);
+  void assets;
+
+  const dir = paths.lab(name);
+  mkdirSync(dir, { recursive: true });
+  const subnet = freeSubnet(o.root);
+  const serverIp = `${subnetPrefix(subnet)}.1`;
+  const seed = parseInt(createHash('sha1').update(name).digest('hex').slice(0, 4), 16);
+  const state: LabState = {
+    name, netns: `${LAB_NETNS_PREFIX}${name}`, extraNetns: [], subnet, serverIp, serverUrl: `http://${serverIp}:${HTTP_PORT}`,
+    server, firmware, dir, createdAt: new Date().toISOString(), serverLog: '', httpLog: null, configFile: null,
+    processes: [], vms: [],
+    nodes: Array.from({ length: o.nodes }, (_, i) => ({ name: `vm${i}`, mac: vmMac(seed, i), tap: `tap${i}` })),
+  };
+  saveLabState(o.root, state); // from here on, labDown can undo whatever exists
+  try {
+    await createLabNetns(state.netns, subnet, o.nodes, o.ipv6Ra ?? false);
+    const ctx = {
+      netns: state.netns, subnet, dir, assetsDir: paths.assets, dhcpMode: o.dhcpMode ?? 'authoritative', ipv6Ra: o.ipv6Ra ?? false,
+      record: (p: LabState['processes'][number]) => {
+        state.processes.push(p);
+        saveLabState(o.root, state);
+      },
+    } as const;
+    const started = server === 'stage0' ? await startStage0(ctx) : await startBaseline(ctx);
+    Object.assign(state, { serverLog: started.serverLog, httpLog: started.httpLog, configFile: started.configFile });
+    saveLabState(o.root, state);
+    if (server === 'stage0') await registerNodes(state);
+    if (o.startVms ?? true) await startLabVms(o.root, state, o.memMiB);
+    return state;
+  } catch (err) {
+    await labDown(o.root, name).catch(() => {});
+    throw err;
+  }
+}
+
+/** POST /api/v1/nodes { name, macs } for each VM, from inside the namespace. */
+async function registerNodes(state: LabState): Promise<void> {
+  for (const n of state.nodes) {
+    const r = await nsHttp(state.netns, 'POST', `${state.serverUrl}/api/v1/nodes`, { name: n.name, macs: [n.mac] });
+    if (r.status < 200 || r.status > 299) throw new Error(`registering ${n.name} (${n.mac}) with stage0: HTTP ${r.status} ${r.body.slice(0, 300)}`);
+  }
+}
+
+/** Starts one QEMU per node (one after another; each boots on its own tap). */
+export async function startLabVms(root: string, state: LabState, memMiB?: number): Promise<LabState> {
+  for (const n of state.nodes) {
+    if (state.vms.some((v) => v.name === n.name)) continue;
+    const vm = startVm({ name: n.name, netns: state.netns, tap: n.tap, mac: n.mac, firmware: state.firmware, dir: state.dir, memMiB });
+    state.vms.push(vm);
+    saveLabState(root, state);
+  }
+  return state;
+}
+
+/**
+ * Gives another namespace (created if needed, deleted with the lab) a leg on the lab bridge, e.g. for a
+ * foreign DHCP server in ProxyDHCP tests. Returns the namespace name.
+ */
+export async function labAttachNetns(root: string, state: LabState, suffix: string, ifname: string, cidr: string): Promise<string> {
+  const peer = `${state.netns}-${suffix}`;
+  state.extraNetns.push(peer);
+  saveLabState(root, state);
+  await attachVethNetns(state.netns, peer, ifname, cidr);
+  return peer;
+}

@@ -1,0 +1,119 @@
+// QEMU machines that network-boot inside a lab namespace: BIOS (SeaBIOS + e1000 iPXE ROM) or UEFI (OVMF native PXE).
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sleep } from './exec.ts';
+import { isRunning, spawnDetached, stopProcesses, type LabProcess } from './processes.ts';
+
+export type Firmware = 'bios' | 'uefi';
+
+export const QEMU = 'qemu-system-x86_64';
+export const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
+export const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd';
+/** The e1000 option ROM QEMU loads for BIOS guests: iPXE (Debian package ipxe-qemu). */
+export const E1000_ROM = '/usr/lib/ipxe/qemu/efi-e1000.rom';
+
+export interface VmSpec {
+  name: string;
+  netns: string;
+  tap: string;
+  mac: string;
+  firmware: Firmware;
+  /** Directory for this VM's serial log, QEMU log and OVMF variable store. */
+  dir: string;
+  memMiB?: number;
+  /** Default from QEMU's: a fresh random one, since all-zero UUIDs would make every VM share one DUID / option 97. */
+  uuid?: string;
+}
+
+export interface VmProcess extends LabProcess {
+  name: string;
+  mac: string;
+  uuid: string;
+  firmware: Firmware;
+  tap: string;
+  serialLog: string;
+}
+
+/** 52:54:00 (QEMU's OUI) + three bytes derived from a lab seed and the VM index: unique per lab and VM. */
+export function vmMac(seed: number, index: number): string {
+  const b = [(seed >> 8) & 0xff, seed & 0xff, index & 0xff];
+  return ['52', '54', '00', ...b.map((x) => x.toString(16).padStart(2, '0'))].join(':');
+}
+
+/** Fails with the Debian package to install for each missing program or firmware file. */
+export function requireQemu(firmware: Firmware): void {
+  const missing: string[] = [];
+  const onPath = (bin: string) => (process.env.PATH ?? '/usr/bin').split(':').some((d) => existsSync(join(d, bin)));
+  if (!onPath(QEMU)) missing.push(`${QEMU} (apt-get install qemu-system-x86)`);
+  if (firmware === 'bios' && !existsSync(E1000_ROM)) missing.push(`${E1000_ROM} (apt-get install ipxe-qemu)`);
+  if (firmware === 'uefi' && !(existsSync(OVMF_CODE) && existsSync(OVMF_VARS))) missing.push(`${OVMF_CODE} (apt-get install ovmf)`);
+  if (!existsSync('/dev/net/tun')) missing.push('/dev/net/tun (modprobe tun)');
+  if (missing.length) throw new Error(`lab VM cannot start, missing: ${missing.join('; ')}`);
+}
+
+/**
+ * The QEMU command line. TCG (no KVM needed), no display, serial console to a plain file.
+ * BIOS: SeaBIOS has no PXE of its own; the e1000 ROM is iPXE, so DHCP comes with user class "iPXE" at once.
+ * UEFI: virtio-net with `romfile=` (no iPXE ROM) so OVMF's own PXE does DHCP (arch 7) + TFTP, like real
+ * hardware; bootindex=1 or OVMF tries other devices first. -no-reboot: `poweroff -f` or a panic ends QEMU.
+ */
+export function qemuArgs(spec: VmSpec & { uuid: string; serialLog: string; varsFile: string }): string[] {
+  const args = ['-name', spec.name, '-machine', 'pc,accel=tcg,graphics=off', '-m', String(spec.memMiB ?? 512), '-smp', '1'];
+  args.push('-nodefaults', '-display', 'none', '-vga', 'none', '-no-reboot', '-uuid', spec.uuid);
+  args.push('-serial', `file:${spec.serialLog}`, '-monitor', 'none');
+  args.push('-netdev', `tap,id=n0,ifname=${spec.tap},script=no,downscript=no`);
+  if (spec.firmware === 'uefi') {
+    args.push('-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE}`);
+    args.push('-drive', `if=pflash,format=raw,unit=1,file=${spec.varsFile}`);
+    args.push('-device', `virtio-net-pci,netdev=n0,mac=${spec.mac},romfile=,bootindex=1`);
+  } else {
+    args.push('-boot', 'n', '-device', `e1000,netdev=n0,mac=${spec.mac}`);
+  }
+  return args;
+}
+
+/** Starts the VM inside its namespace (`ip netns exec` execs QEMU, so the PID is QEMU's). */
+export function startVm(spec: VmSpec): VmProcess {
+  requireQemu(spec.firmware);
+  const uuid = spec.uuid ?? randomUUID();
+  const serialLog = join(spec.dir, `${spec.name}.serial.log`);
+  const varsFile = join(spec.dir, `${spec.name}.OVMF_VARS.fd`);
+  if (spec.firmware === 'uefi') copyFileSync(OVMF_VARS, varsFile); // each VM writes its own NVRAM
+  const args = qemuArgs({ ...spec, uuid, serialLog, varsFile });
+  const proc = spawnDetached(`vm:${spec.name}`, 'ip', ['netns', 'exec', spec.netns, QEMU, ...args], join(spec.dir, `${spec.name}.qemu.log`));
+  return { ...proc, name: spec.name, mac: spec.mac, uuid, firmware: spec.firmware, tap: spec.tap, serialLog };
+}
+
+/** Stops the VM (SIGTERM: QEMU exits at once; SIGKILL after a grace period). */
+export function stopVm(vm: VmProcess): Promise<void> {
+  return stopProcesses([vm], 2000);
+}
+
+export interface MarkerSeen {
+  line: string;
+  elapsedMs: number;
+}
+
+/**
+ * Polls the serial log until a line contains `marker`. Rejects on timeout, or when the VM (if given)
+ * has exited without printing it — a powered-off VM will never print it.
+ */
+export async function waitForMarker(serialLog: string, marker: string, opts: { timeoutMs: number; vm?: LabProcess; sinceMs?: number }): Promise<MarkerSeen> {
+  const t0 = opts.sinceMs ?? Date.now();
+  const find = (): string | undefined => {
+    const text = existsSync(serialLog) ? readFileSync(serialLog, 'latin1') : '';
+    return text.split(/\r?\n/).find((l) => l.includes(marker));
+  };
+  while (Date.now() - t0 < opts.timeoutMs) {
+    const line = find();
+    if (line !== undefined) return { line: line.trim(), elapsedMs: Date.now() - t0 };
+    if (opts.vm && !isRunning(opts.vm)) {
+      const late = find();
+      if (late !== undefined) return { line: late.trim(), elapsedMs: Date.now() - t0 };
+      throw new Error(`VM exited without printing ${marker} (serial log ${serialLog})`);
+    }
+    await sleep(250);
+  }
+  throw new Error(`no ${marker} in ${serialLog} after ${Math.round(opts.timeoutMs / 1000)} s`);
+}
