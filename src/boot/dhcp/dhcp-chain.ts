@@ -7,6 +7,7 @@ import type { SubnetTable } from './dhcp-subnets.ts';
 import type { EventSink } from '../../domain/events/event-sink.ts';
 import type { LeaseStore } from './lease-store.ts';
 import type { KeyedTokenBucket } from './token-bucket.ts';
+import { KeyedMutex } from './keyed-mutex.ts';
 import { bootHandler } from './handlers/boot-handler.ts';
 import { informHandler } from './handlers/inform-handler.ts';
 import { leaseReplyHandler } from './handlers/lease-reply-handler.ts';
@@ -54,7 +55,7 @@ export function buildChain(mode: Exclude<DhcpMode, 'off'>, d: ChainDeps): DhcpHa
     releaseDeclineHandler(d.leases, d.events, d.declineSeconds),
     informHandler(),
     reservedLeaseHandler(d.leases, timing),
-    poolHandler(d.leases, d.reservations, timing, d.counters),
+    poolHandler(d.leases, d.reservations, timing, d.counters, new KeyedMutex()),
     leaseReplyHandler(),
     bootHandler(d.chooser, 'authoritative'),
   ];

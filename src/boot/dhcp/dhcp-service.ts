@@ -1,5 +1,5 @@
 // The DHCPv4 service: bytes in -> handler chain -> bytes out with a destination. No sockets (see src/net/dhcp-listener.ts).
-import { decodeDhcp, DhcpDecodeError, encodeDhcp, type DhcpPacket } from '../../codec/dhcp/dhcp-packet.ts';
+import { decodeDhcp, DhcpDecodeError, encodeDhcp, replyLimits, type DhcpPacket } from '../../codec/dhcp/index.ts';
 import type { EventSink } from '../../domain/events/event-sink.ts';
 import { DefaultBootFileChooser, type BootFileChooser } from './boot-file-chooser.ts';
 import { buildChain } from './dhcp-chain.ts';
@@ -13,7 +13,7 @@ import type { ReservationLookup } from './handlers/reservation-handler.ts';
 import type { LeaseStore } from './lease-store.ts';
 import { replyDestination } from './reply-destination.ts';
 import { replySkeleton } from './reply-skeleton.ts';
-import { archOf, clientIdOf, isIpxeRequest, macOf, userClassOf } from './request-facts.ts';
+import { archOf, clientIdOf, ethernetMacOf, isIpxeRequest, userClassOf } from './request-facts.ts';
 import { KeyedTokenBucket } from './token-bucket.ts';
 
 export interface DhcpServiceDeps {
@@ -101,7 +101,7 @@ export class DhcpService {
       return undefined;
     }
     if (packet.op !== 1) return this.#dropped('not-a-request');
-    const mac = macOf(packet);
+    const mac = ethernetMacOf(packet);
     if (mac === undefined) return this.#dropped('not-ethernet');
     const req: DhcpRequest = {
       packet,
@@ -141,7 +141,7 @@ export class DhcpService {
     const type = result.options.messageType;
     if (type !== 'OFFER' && type !== 'ACK' && type !== 'NAK') return this.#dropped('unanswered');
     const dest = replyDestination(req, result, this.ports);
-    const bytesOut = encodeDhcp(result, { maxMessageSize: packet.options.maxMessageSize });
+    const bytesOut = encodeDhcp(result, replyLimits(packet));
     this.counters.inc(`replied.${type}`);
     this.#report(req, result, ctx);
     return { packet: result, bytes: bytesOut, ...dest };

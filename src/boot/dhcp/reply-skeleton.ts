@@ -1,8 +1,12 @@
 // The reply a chain starts from (RFC 2131 §4.3.1 table 3): header fields copied from the request, no options yet.
 import type { DhcpMessageType, DhcpPacket } from '../../codec/dhcp/dhcp-packet.ts';
-import { withOptions } from '../../codec/dhcp/dhcp-packet.ts';
+import { withOptions, withRawOption } from '../../codec/dhcp/dhcp-packet.ts';
+import { clientIdRawOf } from './request-facts.ts';
 
-/** BOOTREPLY with xid, flags, giaddr, chaddr and ciaddr of the request, and our server id (option 54). */
+/**
+ * BOOTREPLY with xid, flags, giaddr, chaddr and ciaddr of the request, our server id (option 54) and
+ * the client identifier echoed (RFC 6842 §3). The relay handler echoes option 82.
+ */
 export function replySkeleton(req: DhcpPacket, serverAddress: string): DhcpPacket {
   const base: DhcpPacket = {
     op: 2,
@@ -22,7 +26,9 @@ export function replySkeleton(req: DhcpPacket, serverAddress: string): DhcpPacke
     options: {},
     rawOptions: [],
   };
-  return withOptions(base, { serverId: serverAddress });
+  const withId = withOptions(base, { serverId: serverAddress });
+  const cid = clientIdRawOf(req);
+  return cid ? withRawOption(withId, 61, cid) : withId;
 }
 
 /** Sets the message type (option 53). OFFER carries ciaddr 0 (table 3). */

@@ -4,6 +4,7 @@ import type { DhcpCounters } from '../dhcp-counters.ts';
 import { done, drop, type DhcpHandler, type Stop } from '../dhcp-handler.ts';
 import { inPool } from '../dhcp-subnets.ts';
 import { cidrContains } from '../ipv4.ts';
+import type { KeyedMutex } from '../keyed-mutex.ts';
 import type { LeaseStore } from '../lease-store.ts';
 import { allocateFromPool } from '../pool-allocator.ts';
 import { nak } from '../reply-skeleton.ts';
@@ -11,7 +12,9 @@ import type { LeaseTiming } from './reserved-lease-handler.ts';
 import type { ReservationLookup } from './reservation-handler.ts';
 import { requestTarget } from './request-target.ts';
 
-export function poolHandler(store: LeaseStore, reservations: ReservationLookup, timing: LeaseTiming, counters: DhcpCounters): DhcpHandler {
+export function poolHandler(
+  store: LeaseStore, reservations: ReservationLookup, timing: LeaseTiming, counters: DhcpCounters, allocations: KeyedMutex,
+): DhcpHandler {
   return {
     name: 'pool',
     async handle(req, res, ctx) {
@@ -19,12 +22,15 @@ export function poolHandler(store: LeaseStore, reservations: ReservationLookup, 
       if (ctx.lease || !subnet || (req.type !== 'DISCOVER' && req.type !== 'REQUEST')) return res;
       const base = { mac: req.mac, clientId: req.clientId, node: ctx.node, hostname: ctx.hostname };
       if (req.type === 'DISCOVER') {
-        const lease = await allocateFromPool(store, subnet, {
-          claim: { ...base, expiresAt: ctx.now + timing.offerSeconds * 1000 },
-          requestedIp: req.packet.options.requestedIp,
-          reserved: await reservations.reservedIps(),
-          now: ctx.now,
-        });
+        const reserved = await reservations.reservedIps();
+        const lease = await allocations.run(subnet.cidr, () =>
+          allocateFromPool(store, subnet, {
+            claim: { ...base, expiresAt: ctx.now + timing.offerSeconds * 1000 },
+            requestedIp: req.packet.options.requestedIp,
+            reserved,
+            now: ctx.now,
+          }),
+        );
         if (!lease) {
           counters.inc('pool-exhausted');
           return drop('pool-exhausted');
