@@ -4,6 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { startPostgres, type PostgresServer } from '../../../test/support/postgres.ts';
 import { runInventoryStoreContract, runQueryCountContract, type StoreUnderTest } from '../../../test/support/store-contract.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { mapConstraintError } from '../kysely/constraint-error.ts';
 import { openStore } from '../open-store.ts';
 import { openPostgresStore, type PostgresStoreOptions } from './postgres-store.ts';
 
@@ -29,10 +31,10 @@ describe('PostgreSQL store', () => {
     return { url, drop: async () => { await admin!.query(`drop database ${name} with (force)`); } };
   }
 
-  async function open(opts: PostgresStoreOptions = {}): Promise<StoreUnderTest> {
+  async function open(opts: PostgresStoreOptions = {}): Promise<StoreUnderTest & { url: string }> {
     const db = await freshDatabase();
     const store = await openPostgresStore(db.url, opts);
-    return { store, cleanup: async () => { await store.close(); await db.drop(); } };
+    return { store, url: db.url, cleanup: async () => { await store.close(); await db.drop(); } };
   }
 
   runInventoryStoreContract('postgresql 15', () => open());
@@ -80,6 +82,23 @@ describe('PostgreSQL store', () => {
     } finally {
       await Promise.all([a.close(), b.close()]);
       await db.drop();
+    }
+  });
+
+  it('maps a real unique violation (23505) from the server to conflict on the right field', async () => {
+    const sut = await open();
+    await sut.store.nodes.create({ name: 'n1', macs: ['02:00:00:00:00:01'] });
+    const client = new pg.Client({ connectionString: sut.url });
+    try {
+      await client.connect();
+      const err = await client.query(`insert into node_macs (mac, node) values ('02:00:00:00:00:01', 'n1')`).then(() => undefined, (e: unknown) => e);
+      const mapped = mapConstraintError(err);
+      assert.ok(mapped instanceof DomainError, String(err));
+      assert.deepEqual([mapped.kind, mapped.field], ['conflict', 'macs']);
+      assert.match(mapped.message, /02:00:00:00:00:01/);
+    } finally {
+      await client.end();
+      await sut.cleanup();
     }
   });
 });
