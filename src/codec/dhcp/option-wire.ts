@@ -84,20 +84,24 @@ export function layoutOptions(raw: readonly DhcpRawOption[], optionsRoom: number
   const size = tlvs.reduce((n, t) => n + t.length, 0);
   if (size + 1 <= optionsRoom) return { options: withEnd(tlvs) };
 
-  // Overload: option 52 first, then fill options, file, sname in the order a reader concatenates them.
-  const rooms = [optionsRoom - 3, free.file ? 128 : 0, free.sname ? 64 : 0];
-  const areas: Uint8Array[][] = [[], [], []];
-  let area = 0;
-  let left = (rooms[0] ?? 0) - 1;
-  for (const t of tlvs) {
-    while (area < 3 && t.length > left) {
-      area++;
-      left = (rooms[area] ?? 0) - 1;
-    }
+  // Overload: option 52 first, then first-fit by decreasing size over options, file, sname; the
+  // instances of one code keep their order across areas (a reader concatenates them in that order),
+  // which holds because a long option's chunks are 255 bytes except the last. Each area keeps input order.
+  const left = [optionsRoom - 3 - 1, free.file ? 128 - 1 : -1, free.sname ? 64 - 1 : -1]; // -1: room for END
+  const placed = new Array<number>(tlvs.length);
+  const lastArea = new Map<number, number>();
+  const bySize = tlvs.map((_, i) => i).sort((a, b) => tlvs[b]!.length - tlvs[a]!.length);
+  for (const i of bySize) {
+    const t = tlvs[i]!;
+    const code = t[0] ?? 0;
+    let area = lastArea.get(code) ?? 0;
+    while (area < 3 && t.length > (left[area] ?? -1)) area++;
     if (area >= 3) throw new DhcpEncodeError('too-big', `${size + 1} bytes of options, room for ${optionsRoom} (+file/sname)`);
-    areas[area]!.push(t);
-    left -= t.length;
+    placed[i] = area;
+    left[area]! -= t.length;
+    lastArea.set(code, area);
   }
+  const areas = [0, 1, 2].map((a) => tlvs.filter((_, i) => placed[i] === a));
   const overload = (areas[1]!.length > 0 ? 1 : 0) | (areas[2]!.length > 0 ? 2 : 0);
   return {
     options: withEnd([Uint8Array.of(OVERLOAD, 1, overload), ...areas[0]!]),
