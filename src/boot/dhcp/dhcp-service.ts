@@ -147,6 +147,18 @@ export class DhcpService {
     return { packet: result, bytes: bytesOut, ...dest };
   }
 
+  /**
+   * Marks leases past their time as expired and reports them (dhcp.expire). Leases live only in the
+   * store, so after a restart this is all there is to reload: run it at start and periodically.
+   */
+  async expireLeases(): Promise<number> {
+    const gone = await this.#deps.leases.expire(this.#clock());
+    for (const l of gone) {
+      this.#deps.events.emit({ actor: 'dhcp', node: l.node ?? null, kind: 'dhcp.expire', details: { mac: l.mac, ip: l.ip, state: l.state } });
+    }
+    return gone.length;
+  }
+
   #dropped(reason: string): undefined {
     this.counters.inc(`dropped.${reason}`);
     return undefined;

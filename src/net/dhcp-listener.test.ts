@@ -1,0 +1,87 @@
+// The DHCP listener over real UDP sockets on loopback: relayed and unicast replies, drops counted.
+import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
+import { once } from 'node:events';
+import { after, before, describe, it } from 'node:test';
+import { decodeDhcp } from '../codec/dhcp/index.ts';
+import { clientBytes } from '../boot/dhcp/dhcp-request-builder.ts';
+import { DhcpService } from '../boot/dhcp/dhcp-service.ts';
+import { FakeInventory, KNOWN } from '../boot/dhcp/dhcp-service-fixture.ts';
+import { MemoryLeaseStore } from '../boot/dhcp/memory-lease-store.ts';
+import { MemoryEventSink } from '../domain/events/event-sink.ts';
+import { DhcpListener } from './dhcp-listener.ts';
+
+const SERVER_PORT = 20000 + (process.pid % 20000);
+const CLIENT_PORT = SERVER_PORT + 1;
+
+async function udp(address: string, port: number): Promise<dgram.Socket> {
+  const s = dgram.createSocket('udp4');
+  s.bind(port, address);
+  await once(s, 'listening');
+  return s;
+}
+
+async function reply(s: dgram.Socket, ms = 2000) {
+  const [msg, rinfo] = (await Promise.race([
+    once(s, 'message'),
+    new Promise((_, rej) => setTimeout(() => rej(new Error('no reply')), ms).unref()),
+  ])) as [Buffer, dgram.RemoteInfo];
+  return { packet: decodeDhcp(msg), rinfo };
+}
+
+describe('DhcpListener on loopback', () => {
+  const leases = new MemoryLeaseStore();
+  const service = new DhcpService({
+    config: {
+      mode: 'authoritative',
+      interfaces: [{ name: 'lo', serverAddress: '127.0.0.1' }],
+      subnets: [{ cidr: '127.0.0.0/8', pools: [{ start: '127.0.0.100', end: '127.0.0.110' }] }],
+      boot: { tftpServer: '127.0.0.1', httpBase: 'http://127.0.0.1:8080' },
+      ports: { server: SERVER_PORT, client: CLIENT_PORT },
+    },
+    leases, reservations: new FakeInventory(), events: new MemoryEventSink(),
+  });
+  const listener = new DhcpListener({ service, bindToDevice: false, bindAddress: '127.0.0.1', expireEveryMs: 0 });
+  const sockets: dgram.Socket[] = [];
+
+  before(() => listener.start());
+  after(async () => {
+    await listener.stop();
+    for (const s of sockets) s.close();
+  });
+
+  it('a relayed DISCOVER is answered unicast to giaddr on the server port', async () => {
+    const relay = await udp('127.0.0.2', SERVER_PORT);
+    sockets.push(relay);
+    relay.send(clientBytes({ type: 'DISCOVER', mac: '02:cc:00:00:00:01', giaddr: '127.0.0.2', relayAgentInfo: Uint8Array.of(1, 1, 7) }), SERVER_PORT, '127.0.0.1');
+    const { packet, rinfo } = await reply(relay);
+    assert.deepEqual([packet.options.messageType, packet.yiaddr, rinfo.port], ['OFFER', '127.0.0.100', SERVER_PORT]);
+    assert.equal(packet.options.relayAgentInfo?.circuitId?.[0], 7);
+  });
+
+  it('an INFORM from a configured client is answered at ciaddr on the client port', async () => {
+    const client = await udp('127.0.0.3', CLIENT_PORT);
+    sockets.push(client);
+    client.send(clientBytes({ type: 'INFORM', mac: KNOWN.n3.mac, ciaddr: '127.0.0.3' }), SERVER_PORT, '127.0.0.1');
+    const { packet } = await reply(client);
+    assert.deepEqual([packet.options.messageType, packet.ciaddr, packet.options.subnetMask], ['ACK', '127.0.0.3', '255.0.0.0']);
+  });
+
+  it('garbage is counted as malformed and answered by nothing', async () => {
+    const before = service.counters.get('malformed.short-header');
+    const s = await udp('127.0.0.4', 0);
+    sockets.push(s);
+    s.send(Buffer.from('not dhcp'), SERVER_PORT, '127.0.0.1');
+    for (let i = 0; i < 50 && service.counters.get('malformed.short-header') === before; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(service.counters.get('malformed.short-header'), before + 1);
+  });
+
+  it('reports the ports it bound and refuses several interfaces without SO_BINDTODEVICE', async () => {
+    assert.deepEqual(listener.boundPorts, [{ interface: 'lo', via: 'dhcp', port: SERVER_PORT }]);
+    const two = new DhcpService({
+      config: { ...service.config, interfaces: [{ name: 'lo', serverAddress: '127.0.0.1' }, { name: 'lo2', serverAddress: '127.0.0.9' }] },
+      leases, reservations: new FakeInventory(), events: new MemoryEventSink(),
+    });
+    await assert.rejects(new DhcpListener({ service: two, bindToDevice: false }).start(), /needs bindToDevice/);
+  });
+});

@@ -1,0 +1,117 @@
+// UDP sockets for the DHCP service: one per interface (SO_BINDTODEVICE) on port 67, plus 4011 in proxy mode.
+import dgram from 'node:dgram';
+import { once } from 'node:events';
+import type { DhcpService } from '../boot/dhcp/dhcp-service.ts';
+import { bindSocketToDevice, loadNativeNet } from './bind-to-device.ts';
+
+export interface DhcpListenerOptions {
+  service: DhcpService;
+  /**
+   * Bind each socket to its interface (default true; needs CAP_NET_RAW and the native addon).
+   * Only then do broadcasts leave through the right interface; false is for single-interface loopback tests.
+   */
+  bindToDevice?: boolean;
+  /** Local address to bind (default 0.0.0.0: clients without an address send from 0.0.0.0 to 255.255.255.255). */
+  bindAddress?: string;
+  /** Most requests handled at once; beyond it datagrams are dropped and counted (default 256). */
+  maxInFlight?: number;
+  /** How often expired leases are swept and reported, ms (default 60 000; 0 disables). */
+  expireEveryMs?: number;
+  log?: { warn(obj: object, msg: string): void };
+}
+
+interface Bound {
+  socket: dgram.Socket;
+  interface: string;
+  via: 'dhcp' | 'proxy';
+}
+
+export class DhcpListener {
+  readonly #opts: DhcpListenerOptions;
+  #sockets: Bound[] = [];
+  #inFlight = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(opts: DhcpListenerOptions) {
+    this.#opts = opts;
+  }
+
+  /** Opens every socket (fails as a whole, closing what it opened) and starts the expiry sweep. */
+  async start(): Promise<void> {
+    const { service } = this.#opts;
+    const { mode, interfaces } = service.config;
+    if (mode === 'off') return;
+    const toDevice = this.#opts.bindToDevice ?? true;
+    if (!toDevice && interfaces.length > 1) throw new Error('DHCP on several interfaces needs bindToDevice (SO_BINDTODEVICE)');
+    const native = toDevice ? loadNativeNet() : undefined;
+    const vias: Array<['dhcp' | 'proxy', number]> = [['dhcp', service.ports.server]];
+    if (mode === 'proxy') vias.push(['proxy', service.ports.proxy]);
+    try {
+      for (const itf of interfaces) {
+        for (const [via, port] of vias) {
+          const socket = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+          this.#sockets.push({ socket, interface: itf.name, via });
+          socket.bind({ port, address: this.#opts.bindAddress ?? '0.0.0.0' });
+          await once(socket, 'listening');
+          if (native) bindSocketToDevice(socket, itf.name, native);
+          socket.setBroadcast(true);
+          const bound: Bound = { socket, interface: itf.name, via };
+          socket.on('message', (msg, rinfo) => void this.#onMessage(bound, msg, rinfo));
+          socket.on('error', (err) => this.#opts.log?.warn({ err, interface: itf.name }, 'DHCP socket error'));
+        }
+      }
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
+    const every = this.#opts.expireEveryMs ?? 60_000;
+    await this.#sweep();
+    if (every > 0) this.#timer = setInterval(() => void this.#sweep(), every).unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    const all = this.#sockets;
+    this.#sockets = [];
+    await Promise.all(all.map(({ socket }) => new Promise<void>((r) => { try { socket.close(() => r()); } catch { r(); } })));
+  }
+
+  /** Local ports actually bound (for tests that bind port 0). */
+  get boundPorts(): Array<{ interface: string; via: 'dhcp' | 'proxy'; port: number }> {
+    return this.#sockets.map((b) => ({ interface: b.interface, via: b.via, port: b.socket.address().port }));
+  }
+
+  async #onMessage(b: Bound, msg: Buffer, rinfo: dgram.RemoteInfo): Promise<void> {
+    const { service } = this.#opts;
+    if (this.#inFlight >= (this.#opts.maxInFlight ?? 256)) {
+      service.counters.inc('received');
+      service.counters.inc('dropped.overload');
+      return;
+    }
+    this.#inFlight++;
+    try {
+      const out = await service.handle(msg, { interface: b.interface, via: b.via, source: { address: rinfo.address, port: rinfo.port } });
+      // The reply leaves through the socket of the interface the request came in on.
+      if (out) await new Promise<void>((resolve) => b.socket.send(out.bytes, out.port, out.address, (err) => {
+        if (err) {
+          service.counters.inc('send-errors');
+          this.#opts.log?.warn({ err, to: out.address, interface: b.interface }, 'DHCP reply not sent');
+        }
+        resolve();
+      }));
+    } catch (err) {
+      service.counters.inc('dropped.listener-error');
+      this.#opts.log?.warn({ err }, 'DHCP request failed');
+    } finally {
+      this.#inFlight--;
+    }
+  }
+
+  async #sweep(): Promise<void> {
+    try {
+      await this.#opts.service.expireLeases();
+    } catch (err) {
+      this.#opts.log?.warn({ err }, 'DHCP lease expiry sweep failed');
+    }
+  }
+}
