@@ -1,0 +1,205 @@
+// The TFTP server's sockets: requests on the well-known port, each transfer on its own ephemeral
+// UDP socket (the server's TID, RFC 1350 §4), driven by the boot layer's ReadTransfer.
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { encodeError } from '../codec/tftp/error-packet.ts';
+import type { TftpRequest } from '../codec/tftp/request-packet.ts';
+import { ErrorCode, Opcode, TftpDecodeError } from '../codec/tftp/tftp-constants.ts';
+import { decodeTftpPacket } from '../codec/tftp/tftp-packet.ts';
+import { ReadTransfer } from '../boot/tftp/read-transfer.ts';
+import { systemClock, type TftpClock } from '../boot/tftp/tftp-clock.ts';
+import type { TftpClient, TftpFileSource } from '../boot/tftp/tftp-file-source.ts';
+import { silentTftpLog, type TftpLog } from '../boot/tftp/tftp-log.ts';
+import { decideRequest } from '../boot/tftp/tftp-request-handler.ts';
+
+export interface TftpServerOptions {
+  address: string;
+  /** 69 in production; 0 picks a free port (tests). */
+  port: number;
+  source: TftpFileSource;
+  /** blksize cap (default 1468); also kept under `mtu` (default 1500). */
+  maxBlksize?: number;
+  mtu?: number;
+  /** RFC 7440 window cap (default 64). */
+  maxWindowsize?: number;
+  /** Retransmissions before a transfer is abandoned (default 5), and the back-off cap (default 8 s). */
+  maxRetries?: number;
+  maxTimeoutMs?: number;
+  /** Maps a client address to its MAC (e.g. from DHCP leases) for per-node generated files. */
+  clientMac?: (address: string) => string | undefined;
+  log?: TftpLog;
+  /** Called once per request that was answered: a finished transfer or a refusal. */
+  onTransfer?: (e: TftpTransferEvent) => void;
+  clock?: TftpClock;
+}
+
+export interface TftpTransferEvent {
+  client: TftpClient;
+  path: string;
+  bytes: number;
+  ms: number;
+  /** 'failed' with reason 'file not found' for a missing file (counted apart, as notFound). */
+  outcome: 'complete' | 'aborted' | 'failed' | 'refused';
+  reason?: string;
+}
+
+export interface TftpServerStats {
+  requests: number;
+  /** Requests repeated by a client while its transfer was being set up or running: dropped. */
+  duplicateRequests: number;
+  malformed: number;
+  refused: number;
+  notFound: number;
+  complete: number;
+  aborted: number;
+  failed: number;
+  active: number;
+  /** Packets reaching a transfer socket from another address/port; answered with ERROR 5. */
+  unknownTid: number;
+  retransmits: number;
+  bytesSent: number;
+}
+
+export interface TftpServer {
+  port: number;
+  stats(): TftpServerStats;
+  close(): Promise<void>;
+}
+
+export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer> {
+  const log = o.log ?? silentTftpLog;
+  const clock = o.clock ?? systemClock;
+  const family = o.address.includes(':') ? 'udp6' : 'udp4';
+  const counters = {
+    requests: 0, duplicateRequests: 0, malformed: 0, refused: 0, notFound: 0,
+    complete: 0, aborted: 0, failed: 0, unknownTid: 0, retransmits: 0, bytesSent: 0,
+  };
+  const busy = new Set<string>(); // "address:port" of clients with a request in hand
+  const running = new Set<ReadTransfer>();
+  const pending = new Set<Promise<void>>();
+  let closing = false;
+
+  const bindSocket = (port: number) =>
+    new Promise<Socket>((resolve, reject) => {
+      const s = createSocket({ type: family, reuseAddr: false });
+      s.once('error', reject);
+      s.bind({ address: o.address, port, exclusive: true }, () => {
+        s.off('error', reject);
+        s.on('error', (err) => log.warn({ err: err.message }, 'tftp: socket error'));
+        resolve(s);
+      });
+    });
+
+  const report = (e: TftpTransferEvent) => {
+    const level = e.outcome === 'complete' || e.outcome === 'aborted' ? 'info' : 'warn';
+    log[level]({ client: `${e.client.address}:${e.client.port}`, path: e.path, bytes: e.bytes, ms: Math.round(e.ms), outcome: e.outcome, reason: e.reason }, 'tftp: transfer');
+    o.onTransfer?.(e);
+  };
+
+  async function serve(req: TftpRequest, client: TftpClient): Promise<void> {
+    const started = clock.now();
+    const decision = await decideRequest(req, client, o.source, {
+      maxBlksize: o.maxBlksize, mtu: o.mtu, maxWindowsize: o.maxWindowsize, ipv6: family === 'udp6',
+    });
+    const sock = await bindSocket(0);
+    // Sends are asynchronous: closing with one queued would lose the final ERROR/DATA.
+    let inFlight = 0;
+    let flushed: (() => void) | undefined;
+    try {
+      if (decision.kind === 'reject') {
+        await new Promise<void>((r) => sock.send(decision.reply, client.port, client.address, () => r()));
+        if (decision.outcome === 'not-found') counters.notFound++;
+        else counters[decision.outcome]++;
+        const outcome = decision.outcome === 'not-found' ? 'failed' : decision.outcome;
+        report({ client, path: req.filename, bytes: 0, ms: clock.now() - started, outcome, reason: decision.reason });
+        return;
+      }
+      const transfer = new ReadTransfer({
+        file: decision.file,
+        negotiated: decision.negotiated,
+        clock,
+        maxRetries: o.maxRetries,
+        maxTimeoutMs: o.maxTimeoutMs,
+        send: (b) => {
+          counters.bytesSent += b.length;
+          inFlight++;
+          sock.send(b, client.port, client.address, () => {
+            if (--inFlight === 0) flushed?.();
+          });
+        },
+      });
+      sock.on('message', (msg: Buffer, from: RemoteInfo) => {
+        if (from.address !== client.address || from.port !== client.port) {
+          counters.unknownTid++; // RFC 1350 §4: tell the stranger, leave the transfer alone
+          sock.send(encodeError(ErrorCode.UNKNOWN_TID, 'unknown transfer ID'), from.port, from.address);
+          return;
+        }
+        try {
+          transfer.receive(decodeTftpPacket(msg));
+        } catch (err) {
+          if (!(err instanceof TftpDecodeError)) throw err;
+          counters.malformed++;
+          log.debug({ client: `${from.address}:${from.port}`, reason: err.reason }, 'tftp: malformed packet dropped');
+        }
+      });
+      running.add(transfer);
+      transfer.start();
+      const result = await transfer.done;
+      running.delete(transfer);
+      await decision.file.close?.();
+      counters[result.outcome]++;
+      counters.retransmits += result.retransmits;
+      report({ client, path: req.filename, bytes: result.bytes, ms: clock.now() - started, outcome: result.outcome, reason: result.reason });
+    } finally {
+      if (inFlight > 0) await new Promise<void>((r) => (flushed = r));
+      sock.close();
+    }
+  }
+
+  const main = await bindSocket(o.port);
+  main.on('message', (msg: Buffer, from: RemoteInfo) => {
+    let packet;
+    try {
+      packet = decodeTftpPacket(msg);
+    } catch (err) {
+      counters.malformed++;
+      log.debug({ client: `${from.address}:${from.port}`, reason: (err as TftpDecodeError).reason }, 'tftp: malformed request dropped');
+      return;
+    }
+    if (packet.opcode !== Opcode.RRQ && packet.opcode !== Opcode.WRQ) {
+      counters.malformed++;
+      log.debug({ client: `${from.address}:${from.port}`, opcode: packet.opcode }, 'tftp: non-request on the server port dropped');
+      return;
+    }
+    const key = `${from.address}:${from.port}`;
+    if (closing) return;
+    if (busy.has(key)) {
+      counters.duplicateRequests++; // the client resent its RRQ before our first reply reached it
+      return;
+    }
+    busy.add(key);
+    counters.requests++;
+    const mac = o.clientMac?.(from.address);
+    const client: TftpClient = mac === undefined ? { address: from.address, port: from.port } : { address: from.address, port: from.port, mac };
+    const p = serve(packet, client)
+      .catch((err: unknown) => {
+        counters.failed++;
+        log.warn({ client: key, err: err instanceof Error ? err.message : String(err) }, 'tftp: request failed');
+      })
+      .finally(() => {
+        busy.delete(key);
+        pending.delete(p);
+      });
+    pending.add(p);
+  });
+
+  return {
+    port: main.address().port,
+    stats: () => ({ ...counters, active: running.size }),
+    async close() {
+      closing = true;
+      await new Promise<void>((r) => main.close(() => r()));
+      for (const t of running) t.cancel('server shutting down');
+      await Promise.all([...pending]);
+    },
+  };
+}
