@@ -1,15 +1,25 @@
 // The one place that picks a store backend from configuration; both backends migrate on open.
+import type { LeaseStore } from '../boot/dhcp/lease-store.ts';
 import type { InventoryStore } from './inventory-store.ts';
-import { openPostgresStore } from './postgres/postgres-store.ts';
-import { openSqliteStore } from './sqlite/sqlite-store.ts';
+import { KyselyInventoryStore } from './kysely/kysely-inventory-store.ts';
+import { SqlLeaseStore } from './kysely/lease-store-sql.ts';
+import { openPostgresDatabase } from './postgres/postgres-store.ts';
+import { openSqliteDatabase } from './sqlite/sqlite-store.ts';
 
 export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
-export function openStore(cfg: StoreConfig): Promise<InventoryStore> {
-  switch (cfg.kind) {
-    case 'sqlite':
-      return openSqliteStore(cfg.path);
-    case 'postgres':
-      return openPostgresStore(cfg.url);
-  }
+export interface OpenedStores {
+  inventory: InventoryStore;
+  /** DHCP leases in the same database; closed by inventory.close(). */
+  leases: LeaseStore;
+}
+
+export async function openStore(cfg: StoreConfig): Promise<InventoryStore> {
+  return (await openStores(cfg)).inventory;
+}
+
+/** Inventory and leases over one connection (SQLite) or one pool (PostgreSQL). */
+export async function openStores(cfg: StoreConfig): Promise<OpenedStores> {
+  const db = cfg.kind === 'sqlite' ? await openSqliteDatabase(cfg.path) : await openPostgresDatabase(cfg.url);
+  return { inventory: new KyselyInventoryStore(db), leases: new SqlLeaseStore(db) };
 }

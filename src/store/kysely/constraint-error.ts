@@ -2,7 +2,9 @@
 import { DomainError } from '../../domain/errors.ts';
 
 /** Which input field a violated table stands for. */
-const FIELD_OF_TABLE: Record<string, string> = { nodes: 'name', groups: 'name', node_macs: 'macs', node_groups: 'groups' };
+const FIELD_OF_TABLE: Record<string, string> = {
+  nodes: 'name', groups: 'name', node_macs: 'macs', node_groups: 'groups', leases: 'mac', // leases: the one-lease-per-MAC index
+};
 
 interface DriverError {
   code?: unknown;

@@ -56,6 +56,19 @@ export interface EventsTable {
   details: string;
 }
 
+/** DHCP leases (migration 002); see src/boot/dhcp/lease-store.ts for the states. */
+export interface LeasesTable {
+  ip: string;
+  subnet: string;
+  mac: string;
+  client_id: string | null;
+  state: 'offered' | 'bound' | 'released' | 'expired' | 'declined';
+  /** Epoch ms; pg returns bigint as a string. */
+  expires_at: ColumnType<number | string, number, number>;
+  node: string | null;
+  hostname: string | null;
+}
+
 export interface InventorySchema {
   nodes: NodesTable;
   node_macs: NodeMacsTable;
@@ -63,4 +76,5 @@ export interface InventorySchema {
   groups: GroupsTable;
   site: SiteTable;
   events: EventsTable;
+  leases: LeasesTable;
 }

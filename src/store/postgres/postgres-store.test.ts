@@ -6,7 +6,9 @@ import { startPostgres, type PostgresServer } from '../../../test/support/postgr
 import { runInventoryStoreContract, runQueryCountContract, type StoreUnderTest } from '../../../test/support/store-contract.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { mapConstraintError } from '../kysely/constraint-error.ts';
-import { openStore } from '../open-store.ts';
+import { runLeaseStoreContract } from '../../boot/dhcp/lease-store-contract.ts';
+import type { InventoryStore } from '../inventory-store.ts';
+import { openStore, openStores } from '../open-store.ts';
 import { openPostgresStore, type PostgresStoreOptions } from './postgres-store.ts';
 
 describe('PostgreSQL store', () => {
@@ -38,6 +40,24 @@ describe('PostgreSQL store', () => {
   }
 
   runInventoryStoreContract('postgresql 15', () => open());
+  runLeaseStoreContract('postgresql 15 (kysely)', async () => {
+    const db = await freshDatabase();
+    const first = await openStores({ kind: 'postgres', url: db.url });
+    const opened: InventoryStore[] = [first.inventory];
+    return {
+      store: first.leases,
+      reopen: async () => {
+        const again = await openStores({ kind: 'postgres', url: db.url });
+        opened.push(again.inventory);
+        return again.leases;
+      },
+      cleanup: async () => {
+        for (const s of opened) await s.close();
+        await db.drop();
+      },
+    };
+  });
+
   runQueryCountContract('postgresql', (onQuery) => open({ onQuery }));
 
   it('keeps data across close and reopen, and two stores opening at once migrate once', async () => {
@@ -56,7 +76,7 @@ describe('PostgreSQL store', () => {
       const client = new pg.Client({ connectionString: db.url });
       await client.connect();
       const { rows } = await client.query('select name from kysely_migration order by name').finally(() => client.end());
-      assert.deepEqual(rows, [{ name: '001-inventory' }]);
+      assert.deepEqual(rows, [{ name: '001-inventory' }, { name: '002-leases' }]);
     } finally {
       await db.drop();
     }

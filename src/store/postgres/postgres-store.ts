@@ -15,6 +15,11 @@ export interface PostgresStoreOptions {
 
 /** Connects to `url` (postgres://user:pass@host:port/db) and migrates; concurrent openers are serialised by kysely's migration lock. */
 export async function openPostgresStore(url: string, opts: PostgresStoreOptions = {}): Promise<InventoryStore> {
+  return new KyselyInventoryStore(await openPostgresDatabase(url, opts));
+}
+
+/** The migrated kysely database, for stores that share it (inventory and leases). */
+export async function openPostgresDatabase(url: string, opts: PostgresStoreOptions = {}): Promise<Kysely<InventorySchema>> {
   const pool = new pg.Pool({ connectionString: url, max: opts.maxConnections ?? 10 });
   // An idle client losing its server emits 'error' on the pool; without a listener that would kill the process.
   // The next query reports the failure to its caller instead.
@@ -30,5 +35,5 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     await db.destroy();
     throw err;
   }
-  return new KyselyInventoryStore(db);
+  return db;
 }

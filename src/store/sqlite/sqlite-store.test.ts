@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { runInventoryStoreContract, runQueryCountContract } from '../../../test/support/store-contract.ts';
-import { openStore } from '../open-store.ts';
+import { runLeaseStoreContract } from '../../boot/dhcp/lease-store-contract.ts';
+import type { InventoryStore } from '../inventory-store.ts';
+import { openStore, openStores } from '../open-store.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 
 describe('SQLite store', () => {
@@ -19,6 +21,21 @@ describe('SQLite store', () => {
   runInventoryStoreContract('sqlite file', async () => {
     const store = await openSqliteStore(nextFile());
     return { store, cleanup: () => store.close() };
+  });
+
+  runLeaseStoreContract('sqlite file (kysely)', async () => {
+    const path = nextFile();
+    const first = await openStores({ kind: 'sqlite', path });
+    const opened: InventoryStore[] = [first.inventory];
+    return {
+      store: first.leases,
+      reopen: async () => {
+        const again = await openStores({ kind: 'sqlite', path });
+        opened.push(again.inventory);
+        return again.leases;
+      },
+      cleanup: async () => { for (const s of opened) await s.close(); },
+    };
   });
 
   runQueryCountContract('sqlite', async (onQuery) => {
@@ -45,7 +62,7 @@ describe('SQLite store', () => {
     const raw = new Database(file, { readonly: true });
     try {
       const names = raw.prepare('select name from kysely_migration order by name').all();
-      assert.deepEqual(names, [{ name: '001-inventory' }]);
+      assert.deepEqual(names, [{ name: '001-inventory' }, { name: '002-leases' }]);
     } finally {
       raw.close();
     }

@@ -15,6 +15,11 @@ export interface SqliteStoreOptions {
 
 /** Opens (creating if needed) and migrates the database file at `path`. */
 export async function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Promise<InventoryStore> {
+  return new KyselyInventoryStore(await openSqliteDatabase(path, opts));
+}
+
+/** The migrated kysely database, for stores that share the file (inventory and leases). */
+export async function openSqliteDatabase(path: string, opts: SqliteStoreOptions = {}): Promise<Kysely<InventorySchema>> {
   const file = new Database(path);
   try {
     // WAL lets readers in other processes (backups, the CLI) proceed during writes; NORMAL is durable in WAL
@@ -38,5 +43,5 @@ export async function openSqliteStore(path: string, opts: SqliteStoreOptions = {
     await db.destroy();
     throw err;
   }
-  return new KyselyInventoryStore(db);
+  return db;
 }

@@ -1,0 +1,117 @@
+// LeaseStore on kysely (SQLite and PostgreSQL): the database's constraints, not the caller, keep addresses unique.
+import type { Selectable } from 'kysely';
+import { compareIps } from '../../boot/dhcp/ipv4.ts';
+import type { Lease, LeaseClaim, LeaseState, LeaseStore } from '../../boot/dhcp/lease-store.ts';
+import { conflict } from '../../domain/errors.ts';
+import { inTransaction, type InventoryDb } from './in-transaction.ts';
+import type { LeasesTable } from './schema.ts';
+
+/** States that keep an address from other MACs while expires_at is in the future (see isHeld). */
+const HOLDING: LeaseState[] = ['offered', 'bound', 'declined'];
+
+export class SqlLeaseStore implements LeaseStore {
+  readonly #db: InventoryDb;
+
+  constructor(db: InventoryDb) {
+    this.#db = db;
+  }
+
+  async getByIp(ip: string): Promise<Lease | undefined> {
+    const row = await this.#db.selectFrom('leases').selectAll().where('ip', '=', ip).executeTakeFirst();
+    return row && toLease(row);
+  }
+
+  async getByMac(mac: string, subnet: string): Promise<Lease | undefined> {
+    const row = await this.#db.selectFrom('leases').selectAll()
+      .where('mac', '=', mac).where('subnet', '=', subnet).where('state', '<>', 'declined').executeTakeFirst();
+    return row && toLease(row);
+  }
+
+  offer(claim: LeaseClaim, now: number): Promise<Lease> {
+    return this.#hold(claim, 'offered', now);
+  }
+
+  bind(claim: LeaseClaim, now: number): Promise<Lease> {
+    return this.#hold(claim, 'bound', now);
+  }
+
+  release(ip: string, mac: string, now: number): Promise<boolean> {
+    return this.#transition(ip, mac, now, 'released', now);
+  }
+
+  decline(ip: string, mac: string, until: number, now: number): Promise<boolean> {
+    return this.#transition(ip, mac, now, 'declined', until);
+  }
+
+  /** Returns the leases that expired as they were just before (state offered or bound). */
+  async expire(now: number): Promise<Lease[]> {
+    return inTransaction(this.#db, async (trx) => {
+      const due = await trx.selectFrom('leases').selectAll()
+        .where('state', 'in', ['offered', 'bound']).where('expires_at', '<=', now).execute();
+      const gone: Lease[] = [];
+      if (due.length > 0) {
+        // Re-checked in the update: a lease renewed since the select stays as it is.
+        const done = await trx.updateTable('leases').set({ state: 'expired' })
+          .where('ip', 'in', due.map((r) => r.ip)).where('state', 'in', ['offered', 'bound']).where('expires_at', '<=', now)
+          .returning('ip').execute();
+        const doneIps = new Set(done.map((r) => r.ip));
+        for (const r of due) if (doneIps.has(r.ip)) gone.push(toLease(r));
+      }
+      await trx.deleteFrom('leases').where('state', '=', 'declined').where('expires_at', '<=', now).execute();
+      return gone;
+    });
+  }
+
+  async list(filter: { subnet?: string } = {}): Promise<Lease[]> {
+    const rows = await this.#db.selectFrom('leases').selectAll()
+      .$if(filter.subnet !== undefined, (q) => q.where('subnet', '=', filter.subnet!)).execute();
+    return rows.map(toLease).sort((a, b) => compareIps(a.ip, b.ip));
+  }
+
+  /**
+   * One transaction: drop the MAC's other lease in the subnet, then take the address with an upsert whose WHERE
+   * refuses a row held by someone else. The upsert locks the row (PostgreSQL), so the check and the write are one
+   * step; a concurrent second lease for the same MAC trips the partial unique index and surfaces as conflict.
+   */
+  async #hold(claim: LeaseClaim, state: 'offered' | 'bound', now: number): Promise<Lease> {
+    const row = {
+      ip: claim.ip, subnet: claim.subnet, mac: claim.mac, client_id: claim.clientId ?? null, state,
+      expires_at: claim.expiresAt, node: claim.node ?? null, hostname: claim.hostname ?? null,
+    };
+    return inTransaction(this.#db, async (trx) => {
+      await trx.deleteFrom('leases').where('mac', '=', claim.mac).where('subnet', '=', claim.subnet)
+        .where('state', '<>', 'declined').where('ip', '<>', claim.ip).execute();
+      const taken = await trx.insertInto('leases').values(row)
+        .onConflict((oc) => oc.column('ip').doUpdateSet((eb) => ({
+          subnet: eb.ref('excluded.subnet'), mac: eb.ref('excluded.mac'), client_id: eb.ref('excluded.client_id'),
+          state: eb.ref('excluded.state'), expires_at: eb.ref('excluded.expires_at'), node: eb.ref('excluded.node'),
+          hostname: eb.ref('excluded.hostname'),
+        })).where((eb) => eb.not(eb.and([
+          eb('leases.state', 'in', HOLDING),
+          eb('leases.expires_at', '>', now),
+          eb.or([eb('leases.mac', '<>', eb.ref('excluded.mac')), eb('leases.state', '=', 'declined')]),
+        ]))))
+        .returningAll().executeTakeFirst();
+      if (!taken) {
+        const holder = await trx.selectFrom('leases').select(['mac', 'state']).where('ip', '=', claim.ip).executeTakeFirst();
+        throw conflict(`address ${claim.ip} is held by ${holder?.state === 'declined' ? 'a decline' : holder?.mac ?? 'another client'}`, 'ip');
+      }
+      return toLease(taken);
+    });
+  }
+
+  async #transition(ip: string, mac: string, now: number, state: LeaseState, expiresAt: number): Promise<boolean> {
+    const res = await this.#db.updateTable('leases').set({ state, expires_at: expiresAt })
+      .where('ip', '=', ip).where('mac', '=', mac).where('state', 'in', ['offered', 'bound']).where('expires_at', '>', now)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
+  }
+}
+
+function toLease(r: Selectable<LeasesTable>): Lease {
+  const lease: Lease = { ip: r.ip, mac: r.mac, subnet: r.subnet, state: r.state, expiresAt: Number(r.expires_at) };
+  if (r.client_id !== null) lease.clientId = r.client_id;
+  if (r.node !== null) lease.node = r.node;
+  if (r.hostname !== null) lease.hostname = r.hostname;
+  return lease;
+}
