@@ -24,8 +24,11 @@ export interface LabHealth {
   stale: boolean;
 }
 
-/** The labs under root with their liveness, plus s0lab-* namespaces no lab state knows (orphans of crashed runs). */
-export async function labHealth(root: string): Promise<{ labs: LabHealth[]; orphanNetns: string[] }> {
+/**
+ * The labs under root with their liveness, plus s0lab-* namespaces no lab state knows (orphans of crashed runs).
+ * Note a lab of another root looks like an orphan here; netnsPrefix narrows the orphan search (tests use it).
+ */
+export async function labHealth(root: string, netnsPrefix = LAB_NETNS_PREFIX): Promise<{ labs: LabHealth[]; orphanNetns: string[] }> {
   const namespaces = await listNetns(LAB_NETNS_PREFIX);
   const states = listLabStates(root);
   const labs = states.map((state) => {
@@ -35,12 +38,12 @@ export async function labHealth(root: string): Promise<{ labs: LabHealth[]; orph
     return { state, netnsExists, running, stale: !netnsExists || !serverUp };
   });
   const known = new Set(states.flatMap((s) => [s.netns, ...s.extraNetns]));
-  return { labs, orphanNetns: namespaces.filter((n) => !known.has(n)) };
+  return { labs, orphanNetns: namespaces.filter((n) => n.startsWith(netnsPrefix) && !known.has(n)) };
 }
 
 /** Removes every lab under root and every orphan s0lab-* namespace; returns what it removed. */
-export async function labDownAll(root: string): Promise<string[]> {
-  const { labs, orphanNetns } = await labHealth(root);
+export async function labDownAll(root: string, netnsPrefix = LAB_NETNS_PREFIX): Promise<string[]> {
+  const { labs, orphanNetns } = await labHealth(root, netnsPrefix);
   for (const l of labs) await labDown(root, l.state.name);
   for (const ns of orphanNetns) await deleteNetns(ns);
   return [...labs.map((l) => l.state.name), ...orphanNetns];

@@ -9,6 +9,7 @@ import { nsHttp } from './ns-http.ts';
 import { requireQemu, startVm, vmMac, type Firmware } from './qemu-vm.ts';
 import { labDown } from './lab-down.ts';
 import { IPXE_DIR } from './stage0-config.ts';
+import { spawnDetached } from './processes.ts';
 
 export interface LabUpOptions {
   /** Lab root: cache/, assets/, labs/<name>/. */
@@ -122,4 +123,12 @@ export async function labAttachNetns(root: string, state: LabState, suffix: stri
   saveLabState(root, state);
   await attachVethNetns(state.netns, peer, ifname, cidr);
   return peer;
+}
+
+/** Starts a helper process (e.g. a foreign dnsmasq) inside one of the lab's namespaces; `lab down` stops it by PID. */
+export function labSpawn(root: string, state: LabState, role: string, netns: string, cmd: string, args: readonly string[]): LabState['processes'][number] {
+  const p = spawnDetached(role, 'ip', ['netns', 'exec', netns, cmd, ...args], `${state.dir}/${role}.log`);
+  state.processes.push(p);
+  saveLabState(root, state);
+  return p;
 }

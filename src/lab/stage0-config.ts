@@ -28,11 +28,12 @@ export function labStage0Config(i: LabStage0ConfigInput): Record<string, unknown
       ipxeDir: IPXE_DIR,
       default: { kernel: 'vmlinuz', initrd: 'initrd.gz', cmdline: `console=ttyS0 panic=-1 stage0.callback=${base}/boot/callback` },
     },
-    tftp: { listen: `${net}.1`, port: 69 },
+    tftp: { enabled: true, listen: `${net}.1`, port: 69 },
     dhcp: {
       mode: i.dhcpMode,
       interfaces: ['br0'],
-      subnets: [{ cidr: `${net}.0/24`, pool: [{ start: `${net}.100`, end: `${net}.199` }] }],
+      // proxy: addresses come from another server, so stage0 gets no pool to hand out even by mistake
+      subnets: [{ cidr: `${net}.0/24`, pool: i.dhcpMode === 'proxy' ? [] : [{ start: `${net}.100`, end: `${net}.199` }] }],
     },
     ipv6RouterAdvertisements: i.ipv6RouterAdvertisements,
   };
