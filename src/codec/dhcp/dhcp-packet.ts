@@ -20,7 +20,9 @@ export const MIN_MESSAGE_LENGTH = 300;
  * Decodes one DHCP message. Throws DhcpDecodeError (with `reason`) for anything malformed and
  * never any other error: the input is whatever arrived on UDP port 67/68.
  */
-export function decodeDhcp(buf: Uint8Array): DhcpPacket {
+export function decodeDhcp(input: Uint8Array): DhcpPacket {
+  // A private plain copy: the packet must not change when a listener reuses its receive Buffer.
+  const buf = new Uint8Array(input);
   const header = readHeader(buf);
   const fileArea = buf.subarray(FILE_OFFSET, FILE_OFFSET + FILE_LENGTH);
   const snameArea = buf.subarray(SNAME_OFFSET, SNAME_OFFSET + SNAME_LENGTH);

@@ -54,13 +54,14 @@ export const domainSearch: OptionCodec<string[]> = {
   },
   encode: (names) => {
     const parts: Uint8Array[] = [];
-    const suffixAt = new Map<string, number>(); // lower-cased suffix -> offset, for compression
+    const suffixAt = new Map<string, number>(); // suffix -> offset; exact match, so case survives
     let offset = 0;
     for (const name of names) {
       const labels = name === '' ? [] : name.split('.');
+      if (latin1Bytes(name).length + 2 > 255) throw new RangeError(`DNS name longer than 255 bytes: ${name.slice(0, 40)}...`);
       let i = 0;
       for (; i < labels.length; i++) {
-        const suffix = labels.slice(i).join('.').toLowerCase();
+        const suffix = labels.slice(i).join('.');
         const known = suffixAt.get(suffix);
         if (known !== undefined) break;
         if (offset < 0x4000) suffixAt.set(suffix, offset);
@@ -69,7 +70,7 @@ export const domainSearch: OptionCodec<string[]> = {
         parts.push(Uint8Array.of(b.length), b);
         offset += 1 + b.length;
       }
-      const known = i < labels.length ? suffixAt.get(labels.slice(i).join('.').toLowerCase()) : undefined;
+      const known = i < labels.length ? suffixAt.get(labels.slice(i).join('.')) : undefined;
       const tail = known === undefined ? Uint8Array.of(0) : Uint8Array.of(0xc0 | (known >> 8), known & 0xff);
       parts.push(tail);
       offset += tail.length;
