@@ -79,6 +79,20 @@ export function parseExpr(src: string): Expr {
   return e;
 }
 
+/** An optionally signed decimal integer of at most 15 digits, or undefined. Hand-rolled: it runs per node. */
+function parseDecimal(s: string): number | undefined {
+  const sign = s.charCodeAt(0) === 45 ? -1 : 1;
+  let i = s.charCodeAt(0) === 45 || s.charCodeAt(0) === 43 ? 1 : 0;
+  if (i === s.length || s.length - i > 15) return undefined;
+  let n = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+    n = n * 10 + (c - 48);
+  }
+  return sign * n + 0;
+}
+
 /** Highest capture number the expression uses (0 if none). */
 export function maxCapture(e: Expr): number {
   switch (e.op) {
@@ -105,8 +119,8 @@ export function evaluateExpr(e: Expr, captures: readonly (string | undefined)[])
     case 'capture': {
       const s = captures[e.index];
       if (s === undefined) return `$${e.index} did not capture anything`;
-      if (!/^[+-]?\d{1,15}$/.test(s)) return `$${e.index} is '${s}', not an integer`;
-      return Number(s);
+      const n = parseDecimal(s);
+      return n ?? `$${e.index} is '${s}', not an integer`;
     }
     case 'neg': {
       const v = evaluateExpr(e.arg, captures);

