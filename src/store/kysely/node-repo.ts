@@ -5,7 +5,7 @@ import type { ListOptions, NodeRepo } from '../inventory-store.ts';
 import { inTransaction, nowIso, type InventoryDb } from './in-transaction.ts';
 import { encodeAttrs } from './json-text.ts';
 import { normalizeMac, normalizeMacList } from './mac.ts';
-import { loadAllNodes, loadNodes } from './node-rows.ts';
+import { loadAllNodes, loadNodes, toNode } from './node-rows.ts';
 import { pageWindow } from './page-window.ts';
 
 export class KyselyNodeRepo implements NodeRepo {
@@ -27,9 +27,8 @@ export class KyselyNodeRepo implements NodeRepo {
   async list(opts: ListOptions = {}): Promise<Page<Node>> {
     const { offset, limit } = pageWindow(opts);
     const { total } = await this.#db.selectFrom('nodes').select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow();
-    const names = await this.#db.selectFrom('nodes').select('name').orderBy('name').limit(limit).offset(offset).execute();
-    const items = await loadNodes(this.#db, names.map((r) => r.name));
-    return { items, total: Number(total), offset, limit };
+    const rows = await this.#db.selectFrom('nodes').selectAll().orderBy('name').limit(limit).offset(offset).execute();
+    return { items: rows.map(toNode), total: Number(total), offset, limit };
   }
 
   all(): Promise<Node[]> {

@@ -24,7 +24,7 @@ export async function loadNodes(db: InventoryDb, names: readonly string[]): Prom
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-function toNode(r: NodesTable): Node {
+export function toNode(r: NodesTable): Node {
   return {
     name: r.name, macs: JSON.parse(r.macs) as string[], groups: JSON.parse(r.groups) as string[], bmc: r.bmc,
     attrs: decodeAttrs(r.attrs), version: Number(r.version), createdAt: r.created_at, updatedAt: r.updated_at,
