@@ -1,5 +1,7 @@
 // Runs the store contract on a real PostgreSQL 15 server started for this file (one fresh database per test).
 import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { startPostgres, type PostgresServer } from '../../../test/support/postgres.ts';
@@ -23,9 +25,13 @@ describe('PostgreSQL store', () => {
     await admin.query('create database migrated');
     await (await openPostgresStore(urlOf('migrated'))).close();
   });
+  let serverDir = '';
   after(async () => {
     await admin?.end();
     await server?.stop();
+    // stop() must leave nothing behind: no directory, nobody listening on the port.
+    if (serverDir) assert.equal(existsSync(serverDir), false, `${serverDir} was not removed`);
+    if (server) await assert.rejects(connectOnce(server.url), /ECONNREFUSED/);
   });
 
   const urlOf = (database: string) => server!.url.replace(/\/postgres$/, `/${database}`);
@@ -42,6 +48,16 @@ describe('PostgreSQL store', () => {
     const store = await openPostgresStore(db.url, opts);
     return { store, url: db.url, cleanup: async () => { await store.close(); await db.drop(); } };
   }
+
+  it('the test server is PostgreSQL 15, on 127.0.0.1 only, with its socket and files in a postgres-owned temp dir', async () => {
+    const show = async (q: string) => String(Object.values((await admin!.query(q)).rows[0] ?? {})[0]);
+    assert.match(await show('show server_version'), /^15\./);
+    assert.equal(await show('show listen_addresses'), '127.0.0.1');
+    const data = await show('show data_directory');
+    serverDir = dirname(data);
+    assert.equal(await show('show unix_socket_directories'), serverDir);
+    if (process.getuid?.() === 0) assert.notEqual(statSync(data).uid, 0, 'the server must not run as root');
+  });
 
   runInventoryStoreContract('postgresql 15', () => open());
   runLeaseStoreContract('postgresql 15 (kysely)', async () => {
@@ -126,3 +142,12 @@ describe('PostgreSQL store', () => {
     }
   });
 });
+
+async function connectOnce(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
