@@ -36,7 +36,9 @@ export async function startPostgres(): Promise<PostgresServer> {
   const asUser = await runAsPostgres(dir);
   const ctl = (args: string[]) => asUser(join(PG_BIN, 'pg_ctl'), args);
   const onExit = () => {
-    spawnSync('runuser', ['-u', 'postgres', '--', join(PG_BIN, 'pg_ctl'), 'stop', '-m', 'immediate', '-D', data], { stdio: 'ignore' });
+    const stop = [join(PG_BIN, 'pg_ctl'), 'stop', '-m', 'immediate', '-D', data];
+    if (process.getuid?.() === 0) spawnSync('runuser', ['-u', 'postgres', '--', ...stop], { stdio: 'ignore' });
+    else spawnSync(stop[0]!, stop.slice(1), { stdio: 'ignore' });
     rmSync(dir, { recursive: true, force: true });
   };
   process.once('exit', onExit);
