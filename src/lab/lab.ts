@@ -1,6 +1,7 @@
 // A whole lab: namespace + bridge + taps, a boot server (stage0 or the dnsmasq baseline), nodes registered, VMs booting.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildBootAssets } from './boot-assets.ts';
 import { labPaths, listLabStates, saveLabState, type LabServer, type LabState } from './lab-state.ts';
 import { startBaseline, startStage0, HTTP_PORT } from './lab-servers.ts';
@@ -58,8 +59,7 @@ export async function labUp(o: LabUpOptions): Promise<LabState> {
   requireQemu(firmware);
   requireFiles(server);
   const paths = labPaths(o.root);
-  const assets = await buildBootAssets(paths.cache, paths.assets);
-  void assets;
+  await buildBootAssets(paths.cache, paths.assets);
 
   const dir = paths.lab(name);
   mkdirSync(dir, { recursive: true });
@@ -89,9 +89,25 @@ export async function labUp(o: LabUpOptions): Promise<LabState> {
     if (o.startVms ?? true) await startLabVms(o.root, state, o.memMiB);
     return state;
   } catch (err) {
+    // The lab dir (and its logs) goes with labDown: keep the log tails in the error.
+    const why = err instanceof Error ? err.message : String(err);
+    const logs = tailLogs(dir, 25);
     await labDown(o.root, name).catch(() => {});
-    throw err;
+    throw new Error(`lab ${name} did not come up: ${why}${logs ? `\n${logs}` : ''}`, { cause: err });
   }
+}
+
+/** The last `lines` lines of every *.log file in dir, each under a header; '' when there are none. */
+export function tailLogs(dir: string, lines: number): string {
+  if (!existsSync(dir)) return '';
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .sort()
+    .map((f) => {
+      const text = readFileSync(join(dir, f), 'latin1').replace(/\x1b\[[0-9;?=]*[a-zA-Z]/g, '').replace(/\r/g, '');
+      return `----- ${f} (last ${lines} lines) -----\n${text.split('\n').slice(-lines - 1).join('\n')}`;
+    })
+    .join('\n');
 }
 
 /** POST /api/v1/nodes { name, macs } for each VM, from inside the namespace. */

@@ -33,6 +33,8 @@ export interface VmProcess extends LabProcess {
   firmware: Firmware;
   tap: string;
   serialLog: string;
+  /** ISO time QEMU was started: boot durations are measured from here. */
+  startedAt: string;
 }
 
 /** 52:54:00 (QEMU's OUI) + three bytes derived from a lab seed and the VM index: unique per lab and VM. */
@@ -81,8 +83,9 @@ export function startVm(spec: VmSpec): VmProcess {
   const varsFile = join(spec.dir, `${spec.name}.OVMF_VARS.fd`);
   if (spec.firmware === 'uefi') copyFileSync(OVMF_VARS, varsFile); // each VM writes its own NVRAM
   const args = qemuArgs({ ...spec, uuid, serialLog, varsFile });
+  const startedAt = new Date().toISOString();
   const proc = spawnDetached(`vm:${spec.name}`, 'ip', ['netns', 'exec', spec.netns, QEMU, ...args], join(spec.dir, `${spec.name}.qemu.log`));
-  return { ...proc, name: spec.name, mac: spec.mac, uuid, firmware: spec.firmware, tap: spec.tap, serialLog };
+  return { ...proc, name: spec.name, mac: spec.mac, uuid, firmware: spec.firmware, tap: spec.tap, serialLog, startedAt };
 }
 
 /** Stops the VM (SIGTERM: QEMU exits at once; SIGKILL after a grace period). */
