@@ -80,7 +80,7 @@ export function writeHeader(out: Uint8Array, h: DhcpHeader & { sname: string; fi
 
 function fixedString(s: string, size: number, field: string): Uint8Array {
   const bytes = latin1Bytes(s);
-  // Keep one NUL so readers that expect a C string stop in the field.
-  if (bytes.length >= size) throw new RangeError(`${field} longer than ${size - 1} bytes`);
+  // A full field without NUL is what some senders put there, and decoding reads it that way, so it may go back.
+  if (bytes.length > size) throw new RangeError(`${field} longer than ${size} bytes`);
   return bytes;
 }

@@ -7,8 +7,8 @@ import { checkLength, type OptionCodec } from './option-codec.ts';
 export const CLIENT_ARCH_NAMES: Readonly<Record<number, string>> = {
   0: 'x86 BIOS',
   6: 'EFI x86',
-  7: 'EFI x64',
-  9: 'EFI x64 (EBC slot, used by some x64 firmware)',
+  7: 'EFI BC (what x64 UEFI firmware sends)',
+  9: 'EFI x86-64',
   10: 'EFI ARM32',
   11: 'EFI ARM64',
   15: 'EFI x86 HTTP',
