@@ -327,6 +327,15 @@ export function runInventoryStoreContract(label: string, factory: () => Promise<
         await assert.rejects(s.transaction(async () => s.transaction(async () => 1)), /inside a transaction/);
         assert.deepEqual(await s.nodes.all(), []); // and the store still works
       });
+
+      it('a timer set inside a transaction may use the store once the transaction is over', async () => {
+        let later: Promise<unknown> | undefined;
+        await s.transaction(async (tx) => {
+          await tx.nodes.create({ name: 'n1' });
+          later = new Promise((resolve, reject) => setTimeout(() => s.nodes.get('n1').then(resolve, reject), 20));
+        });
+        assert.equal(((await later) as { name?: string } | undefined)?.name, 'n1');
+      });
     });
   });
 }

@@ -17,8 +17,11 @@ export function reposFor(db: InventoryDb): InventoryRepos {
 export class KyselyInventoryStore implements InventoryStore {
   readonly nodes; readonly groups; readonly site; readonly events;
   readonly #db: Kysely<InventorySchema>;
-  /** Set while a transaction callback runs, to catch use of the outer store inside it. */
-  readonly #inTransaction = new AsyncLocalStorage<true>();
+  /**
+   * The transaction scope an async call chain runs in, to catch use of the outer store inside it. `active` turns
+   * false when the transaction ends, so timers and promises created inside it may use the store afterwards.
+   */
+  readonly #inTransaction = new AsyncLocalStorage<TransactionScope>();
 
   constructor(db: Kysely<InventorySchema>) {
     this.#db = db;
@@ -32,8 +35,13 @@ export class KyselyInventoryStore implements InventoryStore {
    * by this very transaction (SQLite) or write outside it (PostgreSQL), so it throws instead.
    */
   async transaction<T>(fn: (tx: InventoryRepos) => Promise<T>): Promise<T> {
-    if (this.#inTransaction.getStore()) throw new Error('store.transaction() called inside a transaction: use the tx repositories');
-    return translatingConstraints(this.#db.transaction().execute((trx) => this.#inTransaction.run(true, () => fn(reposFor(trx)))));
+    if (this.#inTransaction.getStore()?.active) throw new Error('store.transaction() called inside a transaction: use the tx repositories');
+    const scope: TransactionScope = { active: true };
+    try {
+      return await translatingConstraints(this.#db.transaction().execute((trx) => this.#inTransaction.run(scope, () => fn(reposFor(trx)))));
+    } finally {
+      scope.active = false;
+    }
   }
 
   close(): Promise<void> {
@@ -41,16 +49,20 @@ export class KyselyInventoryStore implements InventoryStore {
   }
 }
 
+interface TransactionScope {
+  active: boolean;
+}
+
 /** Fails fast, before taking a connection, when the outer repositories are used from inside a transaction. */
 class OutsideTransactionGuard implements KyselyPlugin {
-  readonly #flag: AsyncLocalStorage<true>;
+  readonly #scope: AsyncLocalStorage<TransactionScope>;
 
-  constructor(flag: AsyncLocalStorage<true>) {
-    this.#flag = flag;
+  constructor(scope: AsyncLocalStorage<TransactionScope>) {
+    this.#scope = scope;
   }
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    if (this.#flag.getStore()) throw new Error('the outer store was used inside store.transaction(): use the tx repositories');
+    if (this.#scope.getStore()?.active) throw new Error('the outer store was used inside store.transaction(): use the tx repositories');
     return args.node;
   }
 
