@@ -1,14 +1,16 @@
 // In-memory LeaseStore: for tests and for running without a database (leases die with the process).
 import { conflict } from '../../domain/errors.ts';
-import { compareIps } from './ipv4.ts';
+import { ipToInt } from './ipv4.ts';
 import { isHeld, type Lease, type LeaseClaim, type LeaseState, type LeaseStore } from './lease-store.ts';
 
 export class MemoryLeaseStore implements LeaseStore {
   readonly #byIp = new Map<string, Lease>();
+  /** `${subnet} ${mac}` -> ip of the MAC's non-declined lease (invariant 2 makes it unique). */
+  readonly #byMac = new Map<string, string>();
 
   /** `initial`: rows to start from (what a persistent store would reload). */
   constructor(initial: readonly Lease[] = []) {
-    for (const l of initial) this.#byIp.set(l.ip, { ...l });
+    for (const l of initial) this.#put({ ...l });
   }
 
   async getByIp(ip: string): Promise<Lease | undefined> {
@@ -41,7 +43,7 @@ export class MemoryLeaseStore implements LeaseStore {
     const gone: Lease[] = [];
     for (const [ip, l] of this.#byIp) {
       if (l.expiresAt > now) continue;
-      if (l.state === 'declined') this.#byIp.delete(ip);
+      if (l.state === 'declined') this.#byIp.delete(ip); // declined rows are not in #byMac
       else if (l.state === 'offered' || l.state === 'bound') {
         gone.push({ ...l });
         l.state = 'expired';
@@ -53,8 +55,9 @@ export class MemoryLeaseStore implements LeaseStore {
   async list(filter: { subnet?: string } = {}): Promise<Lease[]> {
     return [...this.#byIp.values()]
       .filter((l) => filter.subnet === undefined || l.subnet === filter.subnet)
-      .map((l) => ({ ...l }))
-      .sort((a, b) => compareIps(a.ip, b.ip));
+      .map((l) => [ipToInt(l.ip), l] as const)
+      .sort((a, b) => a[0] - b[0])
+      .map(([, l]) => ({ ...l }));
   }
 
   /** Check and write with no await in between: that is what makes this store atomic. */
@@ -65,8 +68,9 @@ export class MemoryLeaseStore implements LeaseStore {
     }
     const previous = this.#macRow(claim.mac, claim.subnet);
     if (previous && previous.ip !== claim.ip) this.#byIp.delete(previous.ip);
+    if (cur && cur.mac !== claim.mac && cur.state !== 'declined') this.#byMac.delete(macKey(cur));
     const lease: Lease = { ...claim, state };
-    this.#byIp.set(claim.ip, lease);
+    this.#put(lease);
     return { ...lease };
   }
 
@@ -75,11 +79,19 @@ export class MemoryLeaseStore implements LeaseStore {
     if (!cur || cur.mac !== mac || !isHeld(cur, now) || cur.state === 'declined') return false;
     cur.state = state;
     cur.expiresAt = expiresAt;
+    if (state === 'declined') this.#byMac.delete(macKey(cur));
     return true;
   }
 
   #macRow(mac: string, subnet: string): Lease | undefined {
-    for (const l of this.#byIp.values()) if (l.mac === mac && l.subnet === subnet && l.state !== 'declined') return l;
-    return undefined;
+    const ip = this.#byMac.get(macKey({ mac, subnet }));
+    return ip === undefined ? undefined : this.#byIp.get(ip);
+  }
+
+  #put(lease: Lease): void {
+    this.#byIp.set(lease.ip, lease);
+    if (lease.state !== 'declined') this.#byMac.set(macKey(lease), lease.ip);
   }
 }
+
+const macKey = (l: Pick<Lease, 'mac' | 'subnet'>): string => `${l.subnet} ${l.mac}`;

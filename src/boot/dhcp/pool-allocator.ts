@@ -1,6 +1,6 @@
 // Picks and holds a pool address for an unknown machine: sticky per MAC, never a reserved address, retry on races.
 import { DomainError } from '../../domain/errors.ts';
-import { intToIp } from './ipv4.ts';
+import { intToIp, ipToInt } from './ipv4.ts';
 import { isHeld, type Lease, type LeaseClaim, type LeaseStore } from './lease-store.ts';
 import { inPool, type Subnet } from './dhcp-subnets.ts';
 
@@ -38,7 +38,11 @@ export async function allocateFromPool(store: LeaseStore, subnet: Subnet, req: A
 async function pickCandidate(store: LeaseStore, subnet: Subnet, req: AllocateRequest, tried: ReadonlySet<string>): Promise<string | undefined> {
   const { mac } = req.claim;
   const usable = (ip: string | undefined): ip is string => ip !== undefined && !tried.has(ip) && inPool(subnet, ip) && !req.reserved.has(ip);
-  const rows = new Map((await store.list({ subnet: subnet.cidr })).map((l) => [l.ip, l]));
+  const list = await store.list({ subnet: subnet.cidr });
+  const rows = new Map(list.map((l) => [l.ip, l]));
+  const rowInts = new Set(list.map((l) => ipToInt(l.ip)));
+  const reservedInts = new Set([...req.reserved].map((ip) => ipToInt(ip)));
+  const triedInts = new Set([...tried].map((ip) => ipToInt(ip)));
   const freeFor = (ip: string) => {
     const l = rows.get(ip);
     return !l || !isHeld(l, req.now) || (l.mac === mac && l.state !== 'declined');
@@ -46,15 +50,13 @@ async function pickCandidate(store: LeaseStore, subnet: Subnet, req: AllocateReq
   const own = await store.getByMac(mac, subnet.cidr);
   if (usable(own?.ip) && freeFor(own.ip)) return own.ip;
   if (usable(req.requestedIp) && freeFor(req.requestedIp)) return req.requestedIp;
-  let oldest: Lease | undefined;
+  // Integers, not strings, in the scan: it runs over the whole pool for every DISCOVER.
   for (const [a, b] of subnet.ranges) {
-    for (let n = a; n <= b; n++) {
-      const ip = intToIp(n);
-      if (!usable(ip)) continue;
-      const l = rows.get(ip);
-      if (!l) return ip;
-      if (!isHeld(l, req.now) && (!oldest || l.expiresAt < oldest.expiresAt)) oldest = l;
-    }
+    for (let n = a; n <= b; n++) if (!rowInts.has(n) && !reservedInts.has(n) && !triedInts.has(n)) return intToIp(n);
+  }
+  let oldest: Lease | undefined;
+  for (const l of list) {
+    if (usable(l.ip) && !isHeld(l, req.now) && (!oldest || l.expiresAt < oldest.expiresAt)) oldest = l;
   }
   return oldest?.ip;
 }
