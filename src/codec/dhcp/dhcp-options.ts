@@ -14,7 +14,7 @@ import { userClass } from './option-user-class.ts';
 
 type Codecs = { [K in keyof DhcpOptions]: OptionCodec<NonNullable<DhcpOptions[K]>> };
 
-/** Field -> codec. Encoding follows this order (message type first, as clients expect). */
+/** Field -> codec. Two fields may share a code (43: raw bytes, and the lenient PXE view of them). */
 const CODECS: Codecs = {
   messageType,
   serverId: o.serverId,
@@ -45,7 +45,7 @@ const CODECS: Codecs = {
   domainSearch,
   classlessRoutes,
   ipxe: ipxeOptions,
-  relayAgentInfo, // last: RFC 3046 §2.1, a relay appends it after all other options
+  relayAgentInfo,
 };
 
 /** Fields that are a second, best-effort view of an option already decoded strictly (43 as PXE). */
@@ -76,20 +76,6 @@ export function decodeOptions(raw: readonly DhcpRawOption[]): DhcpOptions {
     }
   }
   return out as DhcpOptions;
-}
-
-/** Raw options for the typed fields set in `opts`, in registry order; a lenient view yields to its raw field. */
-export function encodeOptions(opts: DhcpOptions): DhcpRawOption[] {
-  const out: DhcpRawOption[] = [];
-  const seen = new Set<number>();
-  for (const f of FIELDS) {
-    const v = opts[f];
-    const codec = CODECS[f] as OptionCodec<unknown>;
-    if (v === undefined || seen.has(codec.code)) continue;
-    seen.add(codec.code);
-    out.push({ code: codec.code, data: codec.encode(v) });
-  }
-  return out;
 }
 
 /** Codes the typed view knows, so callers can tell typed from opaque raw options. */

@@ -118,6 +118,7 @@ export interface DhcpOptions {
  * A DHCPv4 message (RFC 2131 §2, figure 1).
  * `rawOptions` is the wire truth and the only thing encodeDhcp writes; `options` is the typed view
  * of it, made by decodeDhcp / buildReply / withOptions. Change options with withOptions(), not by hand.
+ * rawOptions keeps option 52 when the sender overloaded; encodeDhcp ignores it and decides overload itself.
  */
 export interface DhcpPacket {
   op: number; // 1 BOOTREQUEST, 2 BOOTREPLY
