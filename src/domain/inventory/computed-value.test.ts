@@ -33,6 +33,8 @@ test('computed values evaluate against the node name (xCAT examples)', () => {
     ['|r(\\d+)n(\\d+)|10.($1).($2+0).1|', 'r3n04', '10.3.4.1'],
     ['|n(\\d+)|($1%4)|', 'n10', '2'],
     ['|n(\\d+)|($1 - 20)|', 'n10', '-10'],
+    ['|n(\\d+)|(-7/2).(-7%4).(7%-4).(7/2)|', 'n1', '-3.1.-1.3'], // Perl int() division and % (docs/attributes.md)
+    ['|n(\\d+)|a\\|b\\$1|', 'n1', 'a|b$1'],
     ['|n(\\d+)|$1-bmc|', 'n10', '10-bmc'],
     ['|^(.*)$|$1-bmc|', 'n10', 'n10-bmc'],
     ['|n(\\d+)|\\(lit\\)$1|', 'n3', '(lit)3'],
