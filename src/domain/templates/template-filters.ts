@@ -64,7 +64,8 @@ const FILTERS: Record<string, Filter> = {
     const sep = arg(args, 0, 'split', ',');
     if (sep === '') throw new FilterProblem("'split' needs a non-empty separator");
     const s = text(v);
-    return s === '' ? [] : s.split(sep).map((p) => p.trim());
+    // Comma lists as xCAT writes them: items trimmed, empty items dropped ('a, ,b,' -> ['a', 'b']).
+    return s.split(sep).map((p) => p.trim()).filter((p) => p !== '');
   },
   replace: (v, args) => text(v).split(arg(args, 0, 'replace')).join(arg(args, 1, 'replace')),
   length: (v) => {
@@ -75,6 +76,8 @@ const FILTERS: Record<string, Filter> = {
   },
   first: (v) => list(v, 'first')[0] ?? null,
   last: (v) => list(v, 'last').at(-1) ?? null,
+  urlencode: (v) => encodeURIComponent(text(v)),
+  urlscheme: (v) => parseUrl(text(v), 'urlscheme').protocol.replace(/:$/, ''),
   urlhost: (v) => parseUrl(text(v), 'urlhost').host,
   urlpath: (v) => parseUrl(text(v), 'urlpath').pathname,
   prefixlen: (v) => prefixLength(text(v)),

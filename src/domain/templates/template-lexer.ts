@@ -36,10 +36,13 @@ export function lex(source: string): Segment[] {
     if (trimBefore) text = text.replace(/\s+$/, '');
     if (kind !== '{{' && !trimBefore && !trimAfter) {
       // Alone on its line: drop the indent before it and the newline after it.
-      const lineStart = text.lastIndexOf('\n') + 1;
+      // Judged on the source, not on `text`: a tag right after `{{ x }}` is not at the start of its line.
+      let indent = 0;
+      while (open - indent > 0 && (source[open - indent - 1] === ' ' || source[open - indent - 1] === '\t')) indent++;
+      const atLineStart = open - indent === 0 || source[open - indent - 1] === '\n';
       const after = /^[ \t]*(\r?\n|$)/.exec(source.slice(next, next + 256));
-      if (/^[ \t]*$/.test(text.slice(lineStart)) && after) {
-        text = text.slice(0, lineStart);
+      if (atLineStart && after && indent <= text.length) {
+        text = text.slice(0, text.length - indent);
         next += after[0].length;
       }
     }
