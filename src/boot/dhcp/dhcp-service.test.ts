@@ -192,6 +192,21 @@ describe('DHCP service, authoritative', () => {
   });
 });
 
+describe('lease expiry sweep', () => {
+  it('expires leases past their time and reports them with the node name', async () => {
+    const h = harness();
+    await h.send({ type: 'DISCOVER', mac: KNOWN.n1.mac });
+    await h.send({ type: 'REQUEST', mac: KNOWN.n1.mac, serverId: '10.98.1.1', requestedIp: KNOWN.n1.ip });
+    await h.send({ type: 'DISCOVER', mac: mac(1) });
+    assert.equal(await h.service.expireLeases(), 0);
+    h.clock.now += 3600_000;
+    assert.equal(await h.service.expireLeases(), 2);
+    assert.deepEqual(h.events.events.filter((e) => e.kind === 'dhcp.expire').map((e) => [e.node, e.details.ip, e.details.state]), [
+      ['n1', KNOWN.n1.ip, 'bound'], [null, '10.98.1.100', 'offered'],
+    ]);
+  });
+});
+
 describe('DHCP service, proxy mode', () => {
   it('answers boot clients only, never gives an address, and ACKs REQUESTs on port 4011', async () => {
     const h = harness(testConfig({ mode: 'proxy' }));

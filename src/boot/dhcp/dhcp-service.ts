@@ -1,5 +1,5 @@
 // The DHCPv4 service: bytes in -> handler chain -> bytes out with a destination. No sockets (see src/net/dhcp-listener.ts).
-import { decodeDhcp, DhcpDecodeError, encodeDhcp, replyLimits, type DhcpPacket } from '../../codec/dhcp/index.ts';
+import { decodeDhcp, DhcpDecodeError, DhcpEncodeError, encodeDhcp, replyLimits, type DhcpPacket } from '../../codec/dhcp/index.ts';
 import type { EventSink } from '../../domain/events/event-sink.ts';
 import { DefaultBootFileChooser, type BootFileChooser } from './boot-file-chooser.ts';
 import { buildChain } from './dhcp-chain.ts';
@@ -7,6 +7,7 @@ import {
   DEFAULT_DECLINE_SECONDS, DEFAULT_OFFER_SECONDS, DEFAULT_PORTS, DEFAULT_RATE_LIMIT, type DhcpPorts, type DhcpServiceConfig,
 } from './dhcp-config.ts';
 import { DhcpCounters } from './dhcp-counters.ts';
+import { expireEvent, replyEvent } from './dhcp-events.ts';
 import { isStop, type DhcpContext, type DhcpHandler, type DhcpRequest, type Stop } from './dhcp-handler.ts';
 import { SubnetTable } from './dhcp-subnets.ts';
 import type { ReservationLookup } from './handlers/reservation-handler.ts';
@@ -141,9 +142,16 @@ export class DhcpService {
     const type = result.options.messageType;
     if (type !== 'OFFER' && type !== 'ACK' && type !== 'NAK') return this.#dropped('unanswered');
     const dest = replyDestination(req, result, this.ports);
-    const bytesOut = encodeDhcp(result, replyLimits(packet));
+    let bytesOut: Buffer;
+    try {
+      bytesOut = encodeDhcp(result, replyLimits(packet));
+    } catch (e) {
+      // e.g. boot URL + options beyond the client's option 57 even with overload: log, count, no reply.
+      this.#deps.log?.warn({ err: e, mac, type }, 'DHCP reply cannot be encoded');
+      return this.#dropped(`encode-${e instanceof DhcpEncodeError ? e.reason : 'error'}`);
+    }
     this.counters.inc(`replied.${type}`);
-    this.#report(req, result, ctx);
+    this.#deps.events.emit(replyEvent(req, result, ctx, this.config.mode === 'proxy'));
     return { packet: result, bytes: bytesOut, ...dest };
   }
 
@@ -153,35 +161,12 @@ export class DhcpService {
    */
   async expireLeases(): Promise<number> {
     const gone = await this.#deps.leases.expire(this.#clock());
-    for (const l of gone) {
-      this.#deps.events.emit({ actor: 'dhcp', node: l.node ?? null, kind: 'dhcp.expire', details: { mac: l.mac, ip: l.ip, state: l.state } });
-    }
+    for (const l of gone) this.#deps.events.emit(expireEvent(l));
     return gone.length;
   }
 
   #dropped(reason: string): undefined {
     this.counters.inc(`dropped.${reason}`);
     return undefined;
-  }
-
-  #report(req: DhcpRequest, res: DhcpPacket, ctx: DhcpContext): void {
-    const type = res.options.messageType!.toLowerCase();
-    const boot = ctx.boot;
-    this.#deps.events.emit({
-      actor: 'dhcp',
-      node: ctx.node ?? null,
-      kind: `dhcp.${type}`,
-      details: {
-        mac: req.mac,
-        ip: res.yiaddr !== '0.0.0.0' ? res.yiaddr : null,
-        arch: req.arch ?? null,
-        ...(boot?.kind === 'tftp' ? { bootfile: boot.filename, nextServer: boot.nextServer } : {}),
-        ...(boot?.kind === 'http' ? { url: boot.url } : {}),
-        interface: req.interface,
-        relay: req.relay ?? null,
-        ...(this.config.mode === 'proxy' ? { proxy: true } : {}),
-        ...(ctx.nakReason ? { reason: ctx.nakReason } : {}),
-      },
-    });
   }
 }
