@@ -104,16 +104,34 @@ const cases: Record<string, { type: string; op: number; xid: number; length: num
   },
   'ipxe-uefi-request': { type: 'REQUEST', op: 1, xid: 0x56dcc966, length: 400, check: (p) => assert.equal(p.options.requestedIp, '10.99.0.157') },
   'ovmf-http-discover': {
-    type: 'DISCOVER', op: 1, xid: 0x1d261058, length: 340,
+    type: 'DISCOVER', op: 1, xid: 0xc14f7d7e, length: 340,
     check: (p) => {
+      assert.equal(wantsBroadcast(p), true);
       assert.equal(clientArch(p), 16);
       assert.equal(isHttpBootClient(p), true);
       assert.equal(isPxeClient(p), false);
+      assert.equal(isIpxe(p), false);
       assert.equal(vendorClass(p), 'HTTPClient:Arch:00016:UNDI:003000');
       assert.equal(p.options.parameterRequestList?.includes(235), true);
     },
   },
-  'dnsmasq-offer-ovmf-http': { type: 'OFFER', op: 2, xid: 0x1d261058, length: 302, check: (p) => assert.equal(p.options.bootfileName, 'undionly.kpxe') },
+  'dnsmasq-offer-ovmf-http': {
+    type: 'OFFER', op: 2, xid: 0xc14f7d7e, length: 330,
+    check: (p) => {
+      assert.equal(p.options.vendorClass, 'HTTPClient'); // without it OVMF ignores the offer
+      assert.equal(p.options.bootfileName, 'http://10.99.0.1:8080/nbp.efi');
+      assert.equal(hex(p.rawOptions.find((o) => o.code === 67)?.data)?.slice(-2), '00'); // dnsmasq NUL-terminates 67
+    },
+  },
+  'ovmf-http-request': {
+    type: 'REQUEST', op: 1, xid: 0xc14f7d7e, length: 352,
+    check: (p) => {
+      assert.equal(clientArch(p), 16);
+      assert.equal(p.options.requestedIp, '10.99.0.157');
+      assert.equal(p.options.serverId, '10.99.0.1');
+    },
+  },
+  'dnsmasq-ack-ovmf-http': { type: 'ACK', op: 2, xid: 0xc14f7d7e, length: 330, check: (p) => assert.equal(p.options.vendorClass, 'HTTPClient') },
   'udhcpc-discover': {
     type: 'DISCOVER', op: 1, xid: 0x4f50ac02, length: 300,
     check: (p) => {

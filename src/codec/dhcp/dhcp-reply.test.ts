@@ -41,6 +41,12 @@ describe('buildReply', () => {
     assert.deepEqual(replyDestination(req, reply), { address: '255.255.255.255', port: 68, broadcast: true });
   });
 
+  it("reproduces dnsmasq's OFFER that OVMF HTTP boot accepts (option 60 HTTPClient, URL bootfile)", () => {
+    const req = fixture('ovmf-http-discover');
+    const reply = buildReply(req, { type: 'OFFER', ...lab, options: { ...labOptions('http://10.99.0.1:8080/nbp.efi'), vendorClass: 'HTTPClient' } });
+    assert.deepEqual(encodeDhcp(reply, replyLimits(req)), readHexFixture('dnsmasq-offer-ovmf-http'));
+  });
+
   it('copies xid, flags, giaddr, chaddr and echoes option 82 byte for byte, last (RFC 3046 §2.2)', () => {
     const agent = Uint8Array.of(1, 4, 0x65, 0x74, 0x68, 0x30, 2, 2, 0xab, 0xcd, 9, 3, 0, 0, 0); // sub-option 9 kept as is
     const req = withRawOption({ ...fixture('ipxe-bios-request'), giaddr: '192.0.2.1', flags: 0x8000 }, 82, agent);
