@@ -55,13 +55,14 @@ test('resolveNoderange: 10,000 nodes, all,-rack2 is fast', (t) => {
   const big = { nodes };
   // Warm up the JIT once.
   resolveNoderange('all,-rack2', big);
-  // Best of up to 20 runs, stopping once under 5 ms: other work on a shared box inflates single runs.
+  // The box is shared and often loaded: measure process CPU time (GC threads included), best of up to 20 runs.
   const time = (fn: () => void): number => {
     let best = Infinity;
     for (let k = 0; k < 20 && best >= 5; k++) {
-      const t0 = performance.now();
+      const c0 = process.cpuUsage();
       fn();
-      best = Math.min(best, performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      best = Math.min(best, (c.user + c.system) / 1000);
     }
     return best;
   };
@@ -70,7 +71,7 @@ test('resolveNoderange: 10,000 nodes, all,-rack2 is fast', (t) => {
   const index = new NoderangeIndex(big);
   const warm = time(() => resolveNoderange('all,-rack2', index));
   const regex = time(() => resolveNoderange('/^r1\\d*n5$/,compute@rack7', index));
-  t.diagnostic(`10k nodes all,-rack2: ${cold.toFixed(2)} ms with index build, ${warm.toFixed(2)} ms with a prebuilt index; regex+@: ${regex.toFixed(2)} ms`);
+  t.diagnostic(`10k nodes all,-rack2: ${cold.toFixed(2)} ms CPU with index build, ${warm.toFixed(2)} ms with a prebuilt index; regex+@: ${regex.toFixed(2)} ms`);
   assert.equal(result.nodes.length, 9_900);
   assert.equal(result.nodes[0], 'r0n0');
   assert.equal(result.nodes[1], 'r0n1');
