@@ -145,6 +145,8 @@ export class ExpressionParser {
         const key = this.expression();
         this.expectOp(']');
         obj = this.node({ k: 'member', obj, key, pos: open.pos }, obj, key);
+      } else if (this.isOp('(')) {
+        throw new TemplateFault('sandbox', 'templates cannot call functions (use a filter: value | name(args))', this.peek().pos);
       } else return obj;
     }
   }

@@ -22,7 +22,8 @@ const FORBIDDEN_NAMES = new Set([
   'setTimeout', 'setInterval', 'Symbol', 'Promise', 'WebAssembly', 'Deno', 'Bun',
 ]);
 
-export const isForbiddenKey = (key: string): boolean => key === 'constructor' || key === 'prototype' || key.startsWith('__');
+/** Keys that only make sense as an escape attempt: prototypes, constructors and Object.prototype's methods. */
+export const isForbiddenKey = (key: string): boolean => key === 'prototype' || key.startsWith('__') || key in Object.prototype;
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
