@@ -36,3 +36,11 @@ test('expandNames: refuses what only makes sense for existing nodes', () => {
     assert.throws(() => expandNames(text), (e: unknown) => e instanceof DomainError && e.kind === 'invalid' && message.test(e.message), text);
   }
 });
+
+test('expandNames: with isGroup, a known group is refused, included or excluded', () => {
+  const isGroup = (n: string): boolean => n === 'compute';
+  assert.deepEqual(expandNames('n[1-2],computer', { isGroup }), ['computer', 'n1', 'n2']);
+  for (const text of ['compute', 'n[1-3],-compute']) {
+    assert.throws(() => expandNames(text, { isGroup }), (e: unknown) => e instanceof DomainError && /'compute' is a group; new nodes need explicit names/.test(e.message), text);
+  }
+});

@@ -10,13 +10,19 @@ import { dashNames, patternNames } from './word-operand.ts';
 const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const NEEDS_NAMES = 'new nodes need explicit names or ranges such as n[01-20]';
 
+export interface ExpandOptions {
+  /** When given, a plain name that is an existing group is refused instead of becoming a new node's name. */
+  isGroup?: (name: string) => boolean;
+}
+
 /**
  * Expands names and ranges (`n01,n[02-04],r[1-2]n[01-03],m01-m10`) without consulting the
  * inventory. Exclusion of a name or range already listed is allowed (`n[01-10],-n05`); `all`, /regex/, `@` and
  * excluding something never listed (most likely a group) are errors, since groups cannot name nodes that do not
- * exist yet. Result: de-duplicated, in natural order.
+ * exist yet; pass `isGroup` to also refuse a plain name that is a known group. Result: de-duplicated, in natural
+ * order.
  */
-export function expandNames(text: string): string[] {
+export function expandNames(text: string, opts: ExpandOptions = {}): string[] {
   const ast: NoderangeAst = parseNoderange(text);
   const names = new Set<string>();
   for (const term of ast.terms) {
@@ -26,6 +32,7 @@ export function expandNames(text: string): string[] {
     }
     const op = term.operands[0] as Operand;
     const list = syntacticNames(text, op);
+    if (op.kind === 'name' && opts.isGroup?.(op.name)) throw noderangeError(text, op.pos, `'${op.name}' is a group; ${NEEDS_NAMES}`);
     if (term.exclude) {
       if (!list.some((n) => names.has(n))) {
         throw noderangeError(text, term.pos, `'-${printOperand(op)}' excludes nothing listed before it (a group?); ${NEEDS_NAMES}`);

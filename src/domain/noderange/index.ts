@@ -4,7 +4,7 @@ export { MAX_RANGE_NAMES, MAX_REGEX_LENGTH, MAX_NODERANGE_LENGTH } from './noder
 export { naturalCompare } from './natural-compare.ts';
 export { parseNoderange } from './noderange-parser.ts';
 export { printNoderange } from './noderange-printer.ts';
-export { expandNames } from './expand-names.ts';
+export { expandNames, type ExpandOptions } from './expand-names.ts';
 export { resolveNoderange, type ResolvedNoderange } from './resolve-noderange.ts';
 export { NoderangeIndex, type NoderangeUniverse } from './noderange-index.ts';
 export { compileSafeRegex, type RegexProblem } from './regex-guard.ts';
