@@ -113,6 +113,8 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
         report({ client, path: req.filename, bytes: 0, ms: clock.now() - started, outcome, reason: decision.reason });
         return;
       }
+      const { blksize, windowsize, timeoutMs, oack, ignored } = decision.negotiated;
+      log.debug({ client: `${client.address}:${client.port}`, path: req.filename, blksize, windowsize, timeoutMs, oack: oack && Object.fromEntries(oack), ignored }, 'tftp: transfer starting');
       const transfer = new ReadTransfer({
         file: decision.file,
         negotiated: decision.negotiated,

@@ -25,6 +25,11 @@ const cases: [string, [string, string][], NegotiationLimits, { blksize: number; 
 ];
 
 describe('negotiateOptions', () => {
+  it('leaves tsize out for an empty file (curl rejects "tsize 0" in an OACK)', () => {
+    assert.deepEqual([...(negotiateOptions(new Map([['tsize', '0'], ['blksize', '1468']]), 0).oack ?? [])], [['blksize', '1468']]);
+    assert.equal(negotiateOptions(new Map([['tsize', '0']]), 0).oack, undefined);
+  });
+
   for (const [name, requested, limits, expected] of cases) {
     it(name, () => {
       const n = negotiateOptions(new Map(requested), 4242, limits);

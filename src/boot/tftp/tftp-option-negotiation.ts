@@ -34,8 +34,10 @@ export function negotiateOptions(requested: ReadonlyMap<string, string>, fileSiz
   const accepted: TftpOptionValues = {};
   // RFC 2348 §2: the server may answer with a smaller blksize than asked, never a larger one.
   if (values.blksize !== undefined) accepted.blksize = Math.min(values.blksize, blksizeCap);
-  // RFC 2349 §3: in a RRQ the client sends 0 and the server answers with the size.
-  if (values.tsize !== undefined) accepted.tsize = fileSize;
+  // RFC 2349 §3: in a RRQ the client sends 0 and the server answers with the size. Not for an
+  // empty file: curl (7.88, lib/tftp.c) rejects "tsize 0" in an OACK as invalid and aborts, and
+  // leaving an option out is always allowed (RFC 2347 §2).
+  if (values.tsize !== undefined && fileSize > 0) accepted.tsize = fileSize;
   // RFC 2349 §2: the server must use the client's timeout or refuse it; we accept it as asked.
   if (values.timeout !== undefined) accepted.timeout = values.timeout;
   // RFC 7440 §3: the server may answer with a smaller window.
