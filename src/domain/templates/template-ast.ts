@@ -13,6 +13,15 @@ export type Expr =
   /** `x is defined` / `x is not defined`. */
   | { k: 'defined'; e: Expr; negate: boolean; pos: number };
 
+/** Where an expression starts in the source (a member or filter node's own position is its `.` or filter name). */
+export function exprStart(e: Expr): number {
+  if (e.k === 'member') return exprStart(e.obj);
+  if (e.k === 'filter') return exprStart(e.input);
+  if (e.k === 'bin') return exprStart(e.l);
+  if (e.k === 'defined') return exprStart(e.e);
+  return e.pos;
+}
+
 export type BinOp = 'and' | 'or' | '==' | '!=' | '<' | '>' | '<=' | '>=' | 'in' | 'not in' | '~';
 
 export type Stmt =

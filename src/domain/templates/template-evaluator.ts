@@ -1,5 +1,5 @@
 // Renders a parsed template against plain data, inside the sandbox and the limits; no eval, no host objects.
-import type { Expr, Stmt, Template, TemplateLimits } from './template-ast.ts';
+import { exprStart, type Expr, type Stmt, type Template, type TemplateLimits } from './template-ast.ts';
 import { TemplateFault } from './template-error.ts';
 import { FilterProblem, TEMPLATE_FILTERS, toText } from './template-filters.ts';
 import { checkName, formatPath, isForbiddenKey, Missing, readMember, type Data, type Value } from './template-sandbox.ts';
@@ -48,7 +48,7 @@ class Evaluator {
   private loop(s: Extract<Stmt, { k: 'for' }>, scope: Scope): void {
     const items = this.use(this.expr(s.iter, scope));
     if (items === null) return;
-    if (!Array.isArray(items)) throw new TemplateFault('type', `'for' needs a list, got ${kind(items)}`, s.iter.pos);
+    if (!Array.isArray(items)) throw new TemplateFault('type', `'for' needs a list, got ${kind(items)}`, exprStart(s.iter));
     const list = items as readonly Data[];
     list.forEach((item, i) => {
       if (++this.iterations > this.opts.limits.maxIterations) throw new TemplateFault('limit', `more than ${this.opts.limits.maxIterations} loop iterations`, s.pos);

@@ -42,12 +42,14 @@ function wholeExpression(src: string, base: number, limits: TemplateLimits): Exp
 }
 
 function tag(seg: TagSegment, stack: Frame[], limits: TemplateLimits): void {
+  // The tag name is checked before the rest is tokenized, so `{% set x = 1 %}` says "unknown tag", not "unexpected '='".
+  const word = /^(\s*)(\S*)/.exec(seg.inner)!;
+  if (!KEYWORDS.has(word[2] as string)) {
+    const what = word[2] === '' ? 'an empty tag' : `unknown tag '${(word[2] as string).slice(0, 40)}'`;
+    throw new TemplateFault('syntax', `${what} (tags are if, elif, else, endif, for, endfor)`, seg.innerOffset + (word[1] as string).length);
+  }
   const tokens = tokenizeExpr(seg.inner, seg.innerOffset);
   const head = tokens[0]!;
-  if (head.type !== 'name' || !KEYWORDS.has(head.text)) {
-    const what = head.type === 'end' ? 'an empty tag' : `unknown tag '${head.text}'`;
-    throw new TemplateFault('syntax', `${what} (tags are if, elif, else, endif, for, endfor)`, head.pos);
-  }
   const p = new ExpressionParser(tokens, 1, limits.maxDepth);
   const rest = (): Expr => {
     const e = p.expression();
