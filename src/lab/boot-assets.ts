@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { encodeCpioNewc, S_IFDIR, S_IFLNK, S_IFREG, type CpioEntry } from './cpio-newc.ts';
 import { run } from './exec.ts';
+import { withFileLock } from './file-lock.ts';
 import { INIT_SCRIPT, UDHCPC_SCRIPT } from './initramfs-scripts.ts';
 import { cachedKernel, chooseKernelPackage, downloadKernelDeb, extractKernel, type KernelFiles } from './kernel-package.ts';
 
@@ -50,6 +51,11 @@ function writeAtomic(path: string, data: Buffer): void {
  */
 export async function buildBootAssets(cacheDir: string, outDir: string): Promise<BootAssets> {
   await requireStaticBusybox();
+  mkdirSync(cacheDir, { recursive: true });
+  return withFileLock(join(cacheDir, '.build.lock'), () => build(cacheDir, outDir));
+}
+
+async function build(cacheDir: string, outDir: string): Promise<BootAssets> {
   const pkg = await chooseKernelPackage();
   const deb = await downloadKernelDeb(join(cacheDir, 'debs'), pkg);
   const kernelDir = join(cacheDir, 'kernel');

@@ -39,7 +39,15 @@ export async function downloadKernelDeb(cacheDir: string, pkg: string): Promise<
   let deb = cached();
   if (!deb) {
     // The sandbox user _apt cannot write to root-owned temporary directories: download as root.
-    await run('apt-get', ['download', '-q', '-o', 'APT::Sandbox::User=root', pkg], { cwd: cacheDir, timeoutMs: 600_000 });
+    try {
+      await run('apt-get', ['download', '-q', '-o', 'APT::Sandbox::User=root', pkg], { cwd: cacheDir, timeoutMs: 600_000 });
+    } catch (err) {
+      // Mirror unreachable: any kernel downloaded earlier boots the lab just as well.
+      const older = readdirSync(cacheDir).filter((f) => /^linux-image-.*-amd64_.*\.deb$/.test(f)).sort().at(-1);
+      if (!older) throw err;
+      process.stderr.write(`stage0 lab: ${pkg} could not be downloaded, using cached ${older}\n`);
+      return join(cacheDir, older);
+    }
     deb = cached();
     if (!deb) throw new Error(`apt-get download ${pkg} produced no .deb in ${cacheDir}`);
   }
