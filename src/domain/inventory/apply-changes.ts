@@ -1,4 +1,5 @@
 // Applies a plan to an in-memory inventory: previews (`apply --dry-run` showing the result) and tests.
+import { DomainError } from '../errors.ts';
 import type { Change } from './apply-plan.ts';
 import type { InventoryState } from './inventory-doc.ts';
 
@@ -18,7 +19,7 @@ export function applyChanges(state: InventoryState, changes: readonly Change[]):
     for (const other of nodes.values()) {
       if (other.name === node.name) continue;
       const clash = node.macs.find((m) => other.macs.includes(m));
-      if (clash) throw new Error(`MAC ${clash} of ${node.name} is already on ${other.name}`);
+      if (clash) throw new DomainError('conflict', `MAC ${clash} of ${node.name} is already on ${other.name}`, { field: 'macs' });
     }
   };
   for (const c of changes) {
@@ -26,17 +27,18 @@ export function applyChanges(state: InventoryState, changes: readonly Change[]):
     else if (c.kind === 'group') {
       if (c.action === 'delete') groups.delete(c.name);
       else if (c.action === 'create') {
-        if (groups.has(c.name)) throw new Error(`group ${c.name} exists`);
+        if (groups.has(c.name)) throw new DomainError('conflict', `group '${c.name}' already exists`);
         groups.set(c.name, { name: c.name, attrs: { ...(c.group.attrs ?? {}) } });
       } else {
         const g = groups.get(c.name);
-        if (!g) throw new Error(`group ${c.name} does not exist`);
+        if (!g) throw new DomainError('not-found', `group '${c.name}' not found`);
         if (c.patch.attrs) g.attrs = { ...c.patch.attrs };
       }
     } else if (c.action === 'delete') nodes.delete(c.name);
     else {
       const base = c.action === 'create' ? undefined : nodes.get(c.name);
-      if (c.action === 'create' ? nodes.has(c.name) : !base) throw new Error(`node ${c.name}: bad ${c.action}`);
+      if (c.action === 'create' && nodes.has(c.name)) throw new DomainError('conflict', `node '${c.name}' already exists`);
+      if (c.action === 'update' && !base) throw new DomainError('not-found', `node '${c.name}' not found`);
       const fields = c.action === 'create' ? c.node : c.patch;
       const next: MutableNode = {
         name: c.name,
