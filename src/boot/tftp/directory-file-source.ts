@@ -1,7 +1,7 @@
 // Serves files from one directory, jailed: names are checked (tftp-path-jail.ts) and then resolved
 // with realpath so a symlink cannot lead outside the root. Small files are served from a cache.
 import { constants } from 'node:fs';
-import { open, realpath } from 'node:fs/promises';
+import { open, realpath, type FileHandle } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { BootFileCache } from './boot-file-cache.ts';
 import { memoryFile, TftpAccessDenied, type TftpClient, type TftpFile, type TftpFileSource } from './tftp-file-source.ts';
@@ -22,6 +22,7 @@ export interface DirectoryFileSource extends TftpFileSource {
 }
 
 const MiB = 1024 * 1024;
+const READ_AHEAD_BYTES = 256 * 1024;
 
 export function directoryFileSource(root: string, opts: DirectorySourceOptions = {}): DirectoryFileSource {
   const log = opts.log ?? silentTftpLog;
@@ -72,16 +73,27 @@ export function directoryFileSource(root: string, opts: DirectorySourceOptions =
           await fh.close();
         }
       }
-      return {
-        size: st.size,
-        async read(offset, length) {
-          const buf = Buffer.allocUnsafe(length);
-          const { bytesRead } = await fh.read(buf, 0, length, offset);
-          return buf.subarray(0, bytesRead);
-        },
-        close: () => fh.close(),
-      };
+      return handleFile(fh, st.size);
     },
+  };
+}
+
+/** Reads ahead in 256 KiB chunks: a lock-step client asks for one block at a time, one syscall each otherwise. */
+function handleFile(fh: FileHandle, size: number): TftpFile {
+  let chunk = { offset: 0, data: Buffer.alloc(0) };
+  return {
+    size,
+    async read(offset, length) {
+      const end = offset + length;
+      if (offset < chunk.offset || end > chunk.offset + chunk.data.length) {
+        const want = Math.max(length, READ_AHEAD_BYTES);
+        const buf = Buffer.allocUnsafe(want);
+        const { bytesRead } = await fh.read(buf, 0, want, offset);
+        chunk = { offset, data: buf.subarray(0, bytesRead) };
+      }
+      return chunk.data.subarray(offset - chunk.offset, end - chunk.offset);
+    },
+    close: () => fh.close(),
   };
 }
 
@@ -90,7 +102,7 @@ function isMissing(err: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
 }
 
-async function readAll(fh: import('node:fs/promises').FileHandle, size: number): Promise<Buffer> {
+async function readAll(fh: FileHandle, size: number): Promise<Buffer> {
   const buf = Buffer.allocUnsafe(size);
   let done = 0;
   while (done < size) {

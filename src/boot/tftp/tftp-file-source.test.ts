@@ -1,5 +1,6 @@
 // File sources on a real temporary directory: root jail incl. symlinks, cache, generated files, chaining.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, mkdir, rm, symlink, writeFile, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { chainFileSources, generatedFileSource, TftpAccessDenied } from './tftp-
 import type { TftpLog } from './tftp-log.ts';
 
 const client = { address: '192.0.2.7', port: 2000 };
+const big = randomBytes(600_000);
 let dir: string;
 let outside: string;
 
@@ -19,7 +21,7 @@ before(async () => {
   await mkdir(join(dir, 'root', 'pxelinux.cfg'), { recursive: true });
   await mkdir(join(dir, 'root', 'sub'));
   await writeFile(join(dir, 'root', 'undionly.kpxe'), Buffer.alloc(70_000, 7));
-  await writeFile(join(dir, 'root', 'big.img'), Buffer.alloc(300_000, 9));
+  await writeFile(join(dir, 'root', 'big.img'), big);
   await writeFile(join(dir, 'root', 'pxelinux.cfg', 'default'), 'DEFAULT local\n');
   await symlink(join(outside, 'secret'), join(dir, 'root', 'escape')); // absolute link out of the root
   await symlink('../../', join(dir, 'root', 'sub', 'up')); // relative link climbing out
@@ -89,8 +91,11 @@ describe('directoryFileSource', () => {
   it('serves files above the cache limit through a file handle that is closed at the end', async () => {
     const src = directoryFileSource(join(dir, 'root'), { cacheMaxFileBytes: 100_000 });
     const f = await src.open('big.img', client);
-    assert.equal(f?.size, 300_000);
-    assert.deepEqual(await f?.read(299_998, 10), Buffer.from([9, 9]));
+    assert.equal(f?.size, 600_000);
+    // In order, across the 256 KiB read-ahead boundary, backwards, and past the end.
+    for (const [offset, length] of [[0, 1468], [1468, 1468], [262_000, 1468], [262_144, 512], [100, 10], [599_990, 1468]] as const) {
+      assert.deepEqual(await f?.read(offset, length), big.subarray(offset, offset + length), `read(${offset}, ${length})`);
+    }
     assert.equal(typeof f?.close, 'function');
     await f?.close?.();
     assert.equal(src.stats().cacheMisses, 0);
