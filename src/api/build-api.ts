@@ -5,6 +5,7 @@ import type { InventoryService } from '../domain/services/inventory-service.ts';
 import type { ApplyService } from '../domain/services/apply-service.ts';
 import type { EventLog } from '../store/inventory-store.ts';
 import { HttpProblem, sendProblem } from './problem.ts';
+import { validatorCompiler } from './validators.ts';
 import { nodeRoutes } from './routes/node-routes.ts';
 import { groupRoutes } from './routes/group-routes.ts';
 import { siteRoutes } from './routes/site-routes.ts';
@@ -24,9 +25,9 @@ export const API_PREFIX = '/api/v1';
 export async function buildApi(deps: ApiDeps, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: 8 * 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array' } },
     ...options,
   });
+  app.setValidatorCompiler(validatorCompiler());
   app.setErrorHandler((err, req, reply) => sendProblem(reply, req, err));
   app.setNotFoundHandler((req, reply) => sendProblem(reply, req, new HttpProblem(404, `no route ${req.method} ${req.url.split('?')[0]}`)));
 

@@ -51,7 +51,8 @@ function parseJson(text: string): unknown {
 function problemLine(status: number, body: unknown): string {
   if (body && typeof body === 'object' && 'detail' in body) {
     const p = body as { detail: string; errors?: { field: string; message: string }[] };
-    return p.detail || `HTTP ${status}`;
+    // One line: multi-line details (a caret under a noderange) stay in --json / the API response.
+    return p.detail?.split('\n')[0] || `HTTP ${status}`;
   }
   return `HTTP ${status}${typeof body === 'string' && body ? `: ${body.slice(0, 200)}` : ''}`;
 }

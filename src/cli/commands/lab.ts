@@ -4,7 +4,8 @@ import { CliError } from '../api-client.ts';
 import { labUp } from '../../lab/lab.ts';
 import { labDown, labDownAll, labHealth, type LabHealth } from '../../lab/lab-down.ts';
 import type { LabServer } from '../../lab/lab-state.ts';
-import type { Firmware } from '../../lab/qemu-vm.ts';
+import { waitForMarker, type Firmware } from '../../lab/qemu-vm.ts';
+import { CALLBACK_OK_MARKER } from '../../lab/initramfs-scripts.ts';
 
 /** Where labs live unless --root says otherwise: cache/ (kernel .deb), assets/, labs/<name>/. */
 export const DEFAULT_LAB_ROOT = '/var/tmp/stage0-lab';
@@ -55,14 +56,25 @@ export function registerLabCommands(program: Command): void {
     .option('--server <server>', 'stage0, or the dnsmasq baseline', oneOf('--server', ['stage0', 'dnsmasq'] as const), 'stage0')
     .option('--dhcp-mode <mode>', 'stage0 DHCP mode', oneOf('--dhcp-mode', ['authoritative', 'proxy'] as const), 'authoritative')
     .option('--ipv6-ra', 'send IPv6 router advertisements (saves iPXE ~13 s of IPv6 autoconf)', false)
+    .option('--wait', 'wait until every VM has called back (240 s at most) and print the boot times', false)
     .option('--root <dir>', `lab root (default $STAGE0_LAB_ROOT or ${DEFAULT_LAB_ROOT})`)
-    .action(async (o: { nodes: number; firmware: Firmware; name?: string; server: LabServer; dhcpMode: 'authoritative' | 'proxy'; ipv6Ra: boolean; root?: string }) => {
+    .action(async (o: { nodes: number; firmware: Firmware; name?: string; server: LabServer; dhcpMode: 'authoritative' | 'proxy'; ipv6Ra: boolean; wait: boolean; root?: string }) => {
       try {
         requireRoot();
         const s = await labUp({ root: root(o), nodes: o.nodes, firmware: o.firmware, name: o.name, server: o.server, dhcpMode: o.dhcpMode, ipv6Ra: o.ipv6Ra });
         process.stdout.write(`lab ${s.name}: namespace ${s.netns}, ${s.server} at ${s.serverUrl} (inside the namespace), log ${s.serverLog}\n`);
         for (const v of s.vms) process.stdout.write(`  ${v.name} ${v.mac} ${v.firmware} pid ${v.pid} serial ${v.serialLog}\n`);
-        process.stdout.write(`VMs print STAGE0-CALLBACK-OK on their serial console once booted. Undo: stage0 lab down --name ${s.name}\n`);
+        process.stdout.write(`VMs print ${CALLBACK_OK_MARKER} on their serial console once booted. Undo: stage0 lab down --name ${s.name}\n`);
+        if (o.wait) {
+          const seen = await Promise.allSettled(
+            s.vms.map((v) => waitForMarker(v.serialLog, CALLBACK_OK_MARKER, { timeoutMs: 240_000, vm: v, sinceMs: Date.parse(v.startedAt) })),
+          );
+          seen.forEach((r, i) => {
+            const what = r.status === 'fulfilled' ? `called back after ${(r.value.elapsedMs / 1000).toFixed(1)} s` : `FAILED: ${(r.reason as Error).message}`;
+            process.stdout.write(`  ${s.vms[i]!.name} ${what}\n`);
+          });
+          if (seen.some((r) => r.status === 'rejected')) throw new Error('not every VM called back');
+        }
       } catch (err) {
         fail(err);
       }

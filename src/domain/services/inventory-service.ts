@@ -77,6 +77,12 @@ export class InventoryService {
     return { items: wantsView ? await this.views(items, q) : items, total: selected.length, offset, limit };
   }
 
+  /** The node owning a MAC, with effective attributes; for boot services. */
+  async nodeByMac(mac: string): Promise<NodeView | undefined> {
+    const node = await this.store.nodes.findByMac(mac);
+    return node && (await this.views([node], { effective: true }))[0];
+  }
+
   async getNode(name: string, view: ViewOptions = {}): Promise<NodeView> {
     const node = await this.store.nodes.get(name);
     if (!node) throw notFound(`node '${name}'`, 'name');
@@ -86,7 +92,7 @@ export class InventoryService {
 
   private async views(nodes: Node[], view: ViewOptions): Promise<NodeView[]> {
     const resolver = new EffectiveResolver(await this.store.site.get(), await this.store.groups.all());
-    return nodes.map((n) => resolver.view(n, view));
+    return resolver.views(nodes, view);
   }
 
   /** nodeadd: one node with MACs, or a range of nodes sharing groups/attributes, in one transaction. */
