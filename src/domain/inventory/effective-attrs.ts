@@ -77,17 +77,6 @@ class LayerTable {
     }
     return layer;
   }
-
-  /** The node's layers from strongest to weakest: its groups from last to first, then the site. */
-  inherited(groups: readonly string[]): [string, Candidate][][] {
-    const out: [string, Candidate][][] = [];
-    for (let i = groups.length - 1; i >= 0; i--) {
-      const layer = this.group(groups[i] as string);
-      if (layer) out.push(layer);
-    }
-    out.push(this.site);
-    return out;
-  }
 }
 
 function resolveComputed(out: EffectiveAttrs, key: string, c: Candidate, nodeName: string, cache: ComputedCache): void {
@@ -109,8 +98,8 @@ function resolveComputed(out: EffectiveAttrs, key: string, c: Candidate, nodeNam
   else out.values[key] = { value: result.value, from: c.from, computed: expression };
 }
 
-/** Walks layers strongest first, so each key is settled by the first layer that defines it. */
-function finish(node: InheritingNode, inherited: readonly [string, Candidate][][], cache: ComputedCache): EffectiveAttrs {
+/** Walks layers strongest first (node, its groups from last to first, site): the first to define a key wins. */
+function finish(node: InheritingNode, layers: LayerTable, cache: ComputedCache): EffectiveAttrs {
   const out: EffectiveAttrs = { values: {}, absent: {} };
   const own = node.attrs;
   for (const k in own) {
@@ -118,8 +107,12 @@ function finish(node: InheritingNode, inherited: readonly [string, Candidate][][
     if (isComputed(raw)) resolveComputed(out, k, { raw, from: NODE }, node.name, cache);
     else out.values[k] = { value: raw, from: NODE };
   }
-  for (const layer of inherited) {
-    for (const [k, c] of layer) {
+  for (let i = node.groups.length; i >= 0; i--) {
+    // i > 0 is group i-1 (groups last to first); i === 0 is the site.
+    const layer = i === 0 ? layers.site : layers.group(node.groups[i - 1] as string);
+    if (!layer) continue;
+    for (let j = 0; j < layer.length; j++) {
+      const [k, c] = layer[j] as [string, Candidate];
       if (out.values[k] !== undefined || out.absent[k] !== undefined) continue;
       if (c.eff) out.values[k] = c.eff;
       else resolveComputed(out, k, c, node.name, cache);
@@ -130,7 +123,7 @@ function finish(node: InheritingNode, inherited: readonly [string, Candidate][][
 
 /** Effective attributes of one node. Pass a ComputedCache to reuse compiled expressions across calls. */
 export function effectiveAttrs(node: InheritingNode, groupsByName: GroupsByName, site: GroupAttrs, cache = new ComputedCache()): EffectiveAttrs {
-  return finish(node, new LayerTable(groupsByName, site).inherited(node.groups), cache);
+  return finish(node, new LayerTable(groupsByName, site), cache);
 }
 
 /**
@@ -142,7 +135,7 @@ export function effectiveAttrsBulk(nodes: readonly InheritingNode[], groupsByNam
   const cache = new ComputedCache();
   const layers = new LayerTable(groupsByName, site);
   const out = new Map<string, EffectiveAttrs>();
-  for (const node of nodes) out.set(node.name, finish(node, layers.inherited(node.groups), cache));
+  for (const node of nodes) out.set(node.name, finish(node, layers, cache));
   return out;
 }
 
