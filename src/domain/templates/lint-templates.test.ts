@@ -1,8 +1,8 @@
 // lintTemplates: every template for every node, strict, every missing variable with its line.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fixtureVars, IMAGES } from './fixtures/install-fixtures.ts';
+import { readShipped } from './fixtures/render-shipped.ts';
 import { buildTemplateVars } from './install-template-vars.ts';
 import { lintTemplates, type LintNode } from './lint-templates.ts';
 import { SafeTemplateEngine } from './safe-template-engine.ts';
@@ -44,7 +44,7 @@ describe('lintTemplates', () => {
   });
 
   it('the shipped templates lint clean for the fixture nodes, and a node without rootpw.hash is caught everywhere it is needed', () => {
-    const templates = Object.fromEntries(SHIPPED_TEMPLATES.map((t) => [t.path, readFileSync(new URL(`../../../templates/${t.path}`, import.meta.url), 'utf8')]));
+    const templates = Object.fromEntries(SHIPPED_TEMPLATES.map((t) => [t.path, readShipped(t.path)]));
     const fixtures = (['static', 'dhcp'] as const).map((k) => ({ name: k, vars: fixtureVars(k, IMAGES.rhel!) as unknown as Record<string, unknown> }));
     assert.deepEqual(lintTemplates(templates, fixtures, engine), []);
     const bare = lintTemplates(templates, [node('bare', {})], engine);

@@ -1,9 +1,9 @@
 // Bounded fuzz of the template language: random and mutated sources may fail only with a TemplateError.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { fixtureVars, IMAGES } from './fixtures/install-fixtures.ts';
+import { readShipped } from './fixtures/render-shipped.ts';
 import { SafeTemplateEngine } from './safe-template-engine.ts';
 import { SHIPPED_TEMPLATES } from './shipped-templates.ts';
 import { TemplateError } from './template-error.ts';
@@ -19,7 +19,7 @@ const FRAGMENTS = [
 const strict = new SafeTemplateEngine({ strict: true });
 const lenient = new SafeTemplateEngine({ strict: false });
 const vars = fixtureVars('static', IMAGES.rhel!) as unknown as Record<string, unknown>;
-const shipped = SHIPPED_TEMPLATES.map((t) => readFileSync(new URL(`../../../templates/${t.path}`, import.meta.url), 'utf8'));
+const shipped = SHIPPED_TEMPLATES.map((t) => readShipped(t.path));
 
 /** Renders and lists variables; anything thrown that is not a TemplateError fails the property. */
 function exercise(source: string): void {
