@@ -71,7 +71,7 @@ describe('shipped templates: installer syntax', () => {
       else assert.equal(ai.network.ethernets.install0.dhcp4, true);
       assert.equal(ai.storage.layout.name, 'lvm');
       assert.ok(Array.isArray(ai['late-commands']) && ai['late-commands'].every((c: unknown) => typeof c === 'string'));
-      assert.match(ai['late-commands'].at(-1), /\/done'$/);
+      assert.match(String(ai['late-commands'].at(-1)), /\/done'$/);
       assert.match(ai['early-commands'][0], /\/started'/);
     });
 
