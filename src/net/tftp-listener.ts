@@ -100,7 +100,10 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
     const decision = await decideRequest(req, client, o.source, {
       maxBlksize: o.maxBlksize, mtu: o.mtu, maxWindowsize: o.maxWindowsize, ipv6: family === 'udp6',
     });
-    const sock = await bindSocket(0);
+    const sock = await bindSocket(0).catch(async (err: unknown) => {
+      if (decision.kind === 'transfer') await decision.file.close?.();
+      throw err;
+    });
     // Sends are asynchronous: closing with one queued would lose the final ERROR/DATA.
     let inFlight = 0;
     let flushed: (() => void) | undefined;
@@ -145,6 +148,7 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
       });
       running.add(transfer);
       transfer.start();
+      if (closing) transfer.cancel('server shutting down'); // close() ran while the file was being opened
       const result = await transfer.done;
       running.delete(transfer);
       await decision.file.close?.();
