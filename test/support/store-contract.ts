@@ -1,6 +1,7 @@
 // The one behaviour suite every InventoryStore backend must pass (SQLite and PostgreSQL run it unchanged).
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { DomainError, type ErrorKind } from '../../src/domain/errors.ts';
 import type { InventoryStore } from '../../src/store/inventory-store.ts';
 
@@ -180,6 +181,50 @@ export function runInventoryStoreContract(label: string, factory: () => Promise<
         ]);
         assert.deepEqual(all[0]?.attrs, { k: 'v' });
       });
+    });
+
+    it('random create/update/remove sequences agree with a simple model (names, MAC ownership, versions)', async () => {
+      type Op =
+        | { op: 'create'; name: string; macs: string[] }
+        | { op: 'update'; name: string; macs: string[]; version?: number }
+        | { op: 'remove'; name: string; version?: number };
+      const name = fc.constantFrom('a', 'b', 'c');
+      // Few MACs in varying spellings, so that conflicts and case-insensitivity come up often.
+      const mac = fc.tuple(fc.integer({ min: 1, max: 5 }), fc.boolean()).map(([i, upper]) => (upper ? `0A:BC:00:00:00:0${i}` : `0abc.0000.000${i}`));
+      const macs = fc.uniqueArray(mac, { maxLength: 2, selector: (m) => m.replace(/[^0-9a-f]/gi, '').toLowerCase() });
+      const version = fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined });
+      const op: fc.Arbitrary<Op> = fc.oneof(
+        fc.record({ op: fc.constant('create' as const), name, macs }),
+        fc.record({ op: fc.constant('update' as const), name, macs, version }, { requiredKeys: ['op', 'name', 'macs'] }),
+        fc.record({ op: fc.constant('remove' as const), name, version }, { requiredKeys: ['op', 'name'] }),
+      );
+      const norm = (m: string) => m.replace(/[^0-9a-f]/gi, '').toLowerCase().match(/../g)!.join(':');
+      await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (ops) => {
+        for (const n of await s.nodes.all()) await s.nodes.remove(n.name);
+        const model = new Map<string, { macs: string[]; version: number }>();
+        for (const o of ops) {
+          const cur = model.get(o.name);
+          const wanted = 'macs' in o ? o.macs.map(norm) : [];
+          const heldByOther = wanted.some((m) => [...model].some(([k, v]) => k !== o.name && v.macs.includes(m)));
+          let expect: ErrorKind | 'ok';
+          // Precedence: not-found, then stale version, then MAC conflict.
+          if (o.op === 'create') expect = cur || heldByOther ? 'conflict' : 'ok';
+          else if (!cur) expect = 'not-found';
+          else if (o.version !== undefined && o.version !== cur.version) expect = 'precondition-failed';
+          else expect = o.op === 'update' && heldByOther ? 'conflict' : 'ok';
+          const call = o.op === 'create' ? s.nodes.create({ name: o.name, macs: o.macs })
+            : o.op === 'update' ? s.nodes.update(o.name, { macs: o.macs }, o.version) : s.nodes.remove(o.name, o.version);
+          const got = await call.then(() => 'ok' as const, (e: unknown) => (e instanceof DomainError ? e.kind : Promise.reject(e)));
+          assert.equal(got, expect, JSON.stringify(o));
+          if (got === 'ok') {
+            if (o.op === 'create') model.set(o.name, { macs: wanted, version: 1 });
+            else if (o.op === 'update') model.set(o.name, { macs: wanted, version: cur!.version + 1 });
+            else model.delete(o.name);
+          }
+          const stored = (await s.nodes.all()).map((n) => [n.name, n.macs, n.version]);
+          assert.deepEqual(stored, [...model].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, v.macs, v.version]));
+        }
+      }), { numRuns: 15, seed: 20261123 });
     });
 
     describe('groups', () => {

@@ -68,8 +68,13 @@ export class KyselyNodeRepo implements NodeRepo {
     const groups = patch.groups === undefined ? undefined : checkGroups(patch.groups);
     const attrs = patch.attrs === undefined ? undefined : encodeAttrs(patch.attrs);
     return inTransaction(this.#db, async (trx) => {
-      if (macs) await assertMacsFree(trx, name, macs);
-      // The version bump comes first: on PostgreSQL it also locks the row until commit.
+      if (macs) {
+        // Not-found and stale win over a MAC conflict, and all are found before the first write.
+        const cur = await trx.selectFrom('nodes').select('version').where('name', '=', name).executeTakeFirst();
+        if (!cur || (expectedVersion !== undefined && Number(cur.version) !== expectedVersion)) await explainMiss(trx, name, expectedVersion);
+        await assertMacsFree(trx, name, macs);
+      }
+      // On PostgreSQL the version bump also locks the row until commit.
       const bumped = await trx.updateTable('nodes')
         .set((eb) => ({
           version: eb('version', '+', 1),
