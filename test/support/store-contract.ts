@@ -227,6 +227,11 @@ export function runInventoryStoreContract(label: string, factory: () => Promise<
       }), { numRuns: 15, seed: 20261123 });
     });
 
+    it('close() may be called twice', async () => {
+      await s.close();
+      await s.close();
+    });
+
     describe('groups', () => {
       it('creates, reads, lists, updates with versions and removes groups', async () => {
         const g = await s.groups.create({ name: 'compute', attrs: { os: 'rocky9', nics: 2, pxe: true } });

@@ -17,6 +17,7 @@ export function reposFor(db: InventoryDb): InventoryRepos {
 export class KyselyInventoryStore implements InventoryStore {
   readonly nodes; readonly groups; readonly site; readonly events;
   readonly #db: Kysely<InventorySchema>;
+  #closing: Promise<void> | undefined;
   /**
    * The transaction scope an async call chain runs in, to catch use of the outer store inside it. `active` turns
    * false when the transaction ends, so timers and promises created inside it may use the store afterwards.
@@ -44,8 +45,10 @@ export class KyselyInventoryStore implements InventoryStore {
     }
   }
 
+  /** Closes the connection (SQLite) or pool (PostgreSQL); later calls return the same promise. */
   close(): Promise<void> {
-    return this.#db.destroy();
+    this.#closing ??= this.#db.destroy();
+    return this.#closing;
   }
 }
 
