@@ -37,10 +37,12 @@ try {
   }
   const groups = Array.from({ length: G }, (_, g) => ({ name: `g${String(g).padStart(3, '0')}`, attrs: Object.fromEntries(Array.from({ length: 10 }, (_, k) => [`attr${k}`, `g${g}-v${k}`])) }));
   groups[0]!.attrs.ip = '|node(\\d+)|10.($1/65536).(($1/256)%256).($1%256)|';
+  const half = Math.floor((G - 1) / 2);
   const nodes = Array.from({ length: N }, (_, i) => ({
     name: `node${String(i).padStart(5, '0')}`,
     macs: [`52:54:${[i >> 24, i >> 16, i >> 8, i].map((b) => (b & 255).toString(16).padStart(2, '0')).join(':')}`],
-    groups: ['g000', `g${String(1 + (i % (G - 1))).padStart(3, '0')}`, `g${String(1 + ((i * 7) % (G - 1))).padStart(3, '0')}`],
+    // Three distinct groups per node: the shared g000 plus one from each half of the rest.
+    groups: ['g000', `g${String(1 + (i % half)).padStart(3, '0')}`, `g${String(1 + half + (i % (G - 1 - half))).padStart(3, '0')}`],
     attrs: { serial: `SN${i}` },
   }));
   const t0 = performance.now();

@@ -22,6 +22,7 @@ export class EffectiveResolver {
         ...n,
         ...(view.effective && { effective: plainAttrs(e) }),
         ...(view.provenance && { provenance: e.values as NodeView['provenance'] }),
+        ...(view.provenance && Object.keys(e.absent).length > 0 && { absent: e.absent }),
       };
     });
   }

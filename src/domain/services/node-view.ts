@@ -13,6 +13,8 @@ export interface EffectiveValue {
 export interface NodeView extends Node {
   effective?: Record<string, AttrValue>;
   provenance?: Record<string, EffectiveValue>;
+  /** Computed attributes that give nothing for this node (regex did not match…), with the reason. */
+  absent?: Record<string, { from: Provenance; computed: string; reason: string }>;
 }
 
 export interface ViewOptions {
