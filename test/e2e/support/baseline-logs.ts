@@ -19,8 +19,3 @@ export function dnsmasqTftpSent(logFile: string, ip: string): string[] {
   const re = new RegExp(`dnsmasq-tftp\\[\\d+\\]: sent (\\S+) to ${ip.replace(/\./g, '\\.')}$`);
   return readFileSync(logFile, 'utf8').split('\n').map((l) => re.exec(l)?.[1]).filter((x): x is string => x !== undefined);
 }
-
-/** The DHCP transactions of mac whose request carried user class iPXE (a line "user class: iPXE" in the same xid). */
-export function dnsmasqIpxeRequests(logFile: string): number {
-  return readFileSync(logFile, 'utf8').split('\n').filter((l) => /user class: iPXE/.test(l)).length;
-}
