@@ -112,6 +112,15 @@ describe('TFTP interop with real clients', () => {
     }
   }
 
+  it('atftp blksize 8 windowsize 16: 75,001 blocks, so block numbers roll over past 65535', async () => {
+    const content = randomBytes(600_000);
+    await writeFile(join(root, 'rollover.bin'), content);
+    const local = join(dir, 'out', 'rollover.bin');
+    const r = await run('atftp', ['--option', 'blksize 8', '--option', 'windowsize 16', '-g', '-r', 'rollover.bin', '-l', local, '127.0.0.1', String(server.port)]);
+    assert.equal(r.code, 0, `atftp failed: ${r.out}`);
+    assert.equal(sha(await readFile(local)), sha(content));
+  });
+
   const attacks = ['../../etc/passwd', '/etc/passwd', 'escape'];
   for (const c of clients.filter((x) => x.denied !== undefined)) {
     it(`${c.name}: traversal attempts are refused with ERROR 2 and counted`, async () => {
