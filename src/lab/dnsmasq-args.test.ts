@@ -1,7 +1,7 @@
 // dnsmasq accepts the lab's command lines (its own --test syntax check), and they keep it inside the lab.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dnsmasqArgs, type DnsmasqOptions } from './dnsmasq-args.ts';
+import { dnsmasqArgs, dnsmasqRaOnlyArgs, type DnsmasqOptions } from './dnsmasq-args.ts';
 import { run } from './exec.ts';
 
 const cases: [string, DnsmasqOptions][] = [
@@ -28,4 +28,11 @@ test('boot decision mirrors stage0: iPXE -> HTTP script, arch 7/9 -> snponly.efi
   assert.ok(args.includes('--dhcp-boot=tag:ipxe,http://10.99.3.1:8080/boot.ipxe'));
   assert.ok(args.includes('--dhcp-boot=tag:!ipxe,tag:efi64,snponly.efi'));
   assert.ok(args.includes('--dhcp-boot=tag:!ipxe,tag:!efi64,undionly.kpxe'));
+});
+
+test('dnsmasq --test accepts the RA-only helper, which has no DHCPv4 range and no TFTP', async () => {
+  const args = dnsmasqRaOnlyArgs('br0', 'fd99:3::', '/tmp/l');
+  const r = await run('dnsmasq', ['--test', ...args], { allowFail: true });
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(!args.some((a) => /^--dhcp-range=\d/.test(a) || a === '--enable-tftp'));
 });

@@ -34,3 +34,15 @@ export function dnsmasqArgs(o: DnsmasqOptions): string[] {
   if (o.ra6Prefix) args.push('--enable-ra', `--dhcp-range=${o.ra6Prefix},ra-only,64`);
   return [...args, ...(o.extra ?? [])];
 }
+
+/**
+ * dnsmasq as an IPv6 router-advertisement sender only (no DHCPv4, no DNS): lets a stage0 lab have RAs on the link
+ * so iPXE skips its ~13 s IPv6 wait, for fair comparisons with the baseline while stage0 sends none itself.
+ */
+export function dnsmasqRaOnlyArgs(iface: string, prefix: string, leaseFile: string): string[] {
+  return [
+    '--conf-file=/dev/null', '--no-daemon', '--log-facility=-', '--port=0', '--no-resolv', '--no-hosts',
+    '--bind-interfaces', `--interface=${iface}`, '--except-interface=lo', `--dhcp-leasefile=${leaseFile}`,
+    '--enable-ra', `--dhcp-range=${prefix},ra-only,64`,
+  ];
+}

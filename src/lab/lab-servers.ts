@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { dnsmasqArgs } from './dnsmasq-args.ts';
+import { dnsmasqArgs, dnsmasqRaOnlyArgs } from './dnsmasq-args.ts';
 import { waitForHttp, waitForUdpPort } from './ns-http.ts';
 import { isRunning, spawnDetached, type LabProcess } from './processes.ts';
 import { renderLabStage0Config, IPXE_DIR } from './stage0-config.ts';
@@ -20,6 +20,8 @@ export interface ServerContext {
   assetsDir: string;
   dhcpMode: 'authoritative' | 'proxy';
   ipv6Ra: boolean;
+  /** stage0 only: also run dnsmasq as an RA-only sender (for stage0 builds that send no RAs themselves). */
+  raHelper?: boolean;
   /** Called as soon as a process exists, so the lab state knows it even if startup fails later. */
   record: (p: LabProcess) => void;
 }
@@ -39,7 +41,12 @@ export async function startStage0(c: ServerContext): Promise<StartedServer> {
   const serverLog = join(c.dir, 'stage0.log');
   const proc = spawnDetached('stage0', 'ip', ['netns', 'exec', c.netns, join(REPO_ROOT, 'bin/stage0'), 'serve', '--config', configFile], serverLog);
   c.record(proc);
-  const started = { processes: [proc], serverLog, httpLog: null, configFile };
+  const started: StartedServer = { processes: [proc], serverLog, httpLog: null, configFile };
+  if (c.raHelper) {
+    const ra = spawnDetached('ra-helper', 'ip', ['netns', 'exec', c.netns, 'dnsmasq', ...dnsmasqRaOnlyArgs('br0', `fd99:${c.subnet.toString(16)}::`, join(c.dir, 'ra.leases'))], join(c.dir, 'ra-helper.log'));
+    c.record(ra);
+    started.processes.push(ra);
+  }
   const alive = () => isRunning(proc);
   await waitForHttp(c.netns, `http://${subnetPrefix(c.subnet)}.1:${HTTP_PORT}/`, 60_000, alive).catch(withLog(serverLog));
   await waitForUdpPort(c.netns, 67, 15_000, alive).catch(withLog(serverLog));

@@ -24,6 +24,8 @@ export interface LabUpOptions {
   dhcpMode?: 'authoritative' | 'proxy';
   /** Ask the server for IPv6 router advertisements (iPXE otherwise waits ~13 s for IPv6 autoconf). */
   ipv6Ra?: boolean;
+  /** stage0 only: run dnsmasq as an RA-only sender beside stage0 (implies the IPv6 prefix on br0). */
+  raHelper?: boolean;
   /** false: set everything up but leave the VMs to startLabVms (e.g. to attach another DHCP server first). */
   startVms?: boolean;
   memMiB?: number;
@@ -74,9 +76,9 @@ export async function labUp(o: LabUpOptions): Promise<LabState> {
   };
   saveLabState(o.root, state); // from here on, labDown can undo whatever exists
   try {
-    await createLabNetns(state.netns, subnet, o.nodes, o.ipv6Ra ?? false);
+    await createLabNetns(state.netns, subnet, o.nodes, (o.ipv6Ra || o.raHelper) ?? false);
     const ctx = {
-      netns: state.netns, subnet, dir, assetsDir: paths.assets, dhcpMode: o.dhcpMode ?? 'authoritative', ipv6Ra: o.ipv6Ra ?? false,
+      netns: state.netns, subnet, dir, assetsDir: paths.assets, dhcpMode: o.dhcpMode ?? 'authoritative', ipv6Ra: o.ipv6Ra ?? false, raHelper: o.raHelper ?? false,
       record: (p: LabState['processes'][number]) => {
         state.processes.push(p);
         saveLabState(o.root, state);

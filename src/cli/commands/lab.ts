@@ -56,12 +56,13 @@ export function registerLabCommands(program: Command): void {
     .option('--server <server>', 'stage0, or the dnsmasq baseline', oneOf('--server', ['stage0', 'dnsmasq'] as const), 'stage0')
     .option('--dhcp-mode <mode>', 'stage0 DHCP mode', oneOf('--dhcp-mode', ['authoritative', 'proxy'] as const), 'authoritative')
     .option('--ipv6-ra', 'send IPv6 router advertisements (saves iPXE ~13 s of IPv6 autoconf)', false)
+    .option('--ra-helper', 'stage0 server: run dnsmasq as an RA-only sender beside it (fair comparisons while stage0 sends no RAs)', false)
     .option('--wait', 'wait until every VM has called back (240 s at most) and print the boot times', false)
     .option('--root <dir>', `lab root (default $STAGE0_LAB_ROOT or ${DEFAULT_LAB_ROOT})`)
-    .action(async (o: { nodes: number; firmware: Firmware; name?: string; server: LabServer; dhcpMode: 'authoritative' | 'proxy'; ipv6Ra: boolean; wait: boolean; root?: string }) => {
+    .action(async (o: { nodes: number; firmware: Firmware; name?: string; server: LabServer; dhcpMode: 'authoritative' | 'proxy'; ipv6Ra: boolean; raHelper: boolean; wait: boolean; root?: string }) => {
       try {
         requireRoot();
-        const s = await labUp({ root: root(o), nodes: o.nodes, firmware: o.firmware, name: o.name, server: o.server, dhcpMode: o.dhcpMode, ipv6Ra: o.ipv6Ra });
+        const s = await labUp({ root: root(o), nodes: o.nodes, firmware: o.firmware, name: o.name, server: o.server, dhcpMode: o.dhcpMode, ipv6Ra: o.ipv6Ra, raHelper: o.raHelper });
         process.stdout.write(`lab ${s.name}: namespace ${s.netns}, ${s.server} at ${s.serverUrl} (inside the namespace), log ${s.serverLog}\n`);
         for (const v of s.vms) process.stdout.write(`  ${v.name} ${v.mac} ${v.firmware} pid ${v.pid} serial ${v.serialLog}\n`);
         process.stdout.write(`VMs print ${CALLBACK_OK_MARKER} on their serial console once booted. Undo: stage0 lab down --name ${s.name}\n`);
