@@ -48,17 +48,13 @@ export class SqlLeaseStore implements LeaseStore {
     return inTransaction(this.#db, async (trx) => {
       const due = await trx.selectFrom('leases').selectAll()
         .where('state', 'in', ['offered', 'bound']).where('expires_at', '<=', now).execute();
-      const gone: Lease[] = [];
-      if (due.length > 0) {
-        // Re-checked in the update: a lease renewed since the select stays as it is.
-        const done = await trx.updateTable('leases').set({ state: 'expired' })
-          .where('ip', 'in', due.map((r) => r.ip)).where('state', 'in', ['offered', 'bound']).where('expires_at', '<=', now)
-          .returning('ip').execute();
-        const doneIps = new Set(done.map((r) => r.ip));
-        for (const r of due) if (doneIps.has(r.ip)) gone.push(toLease(r));
-      }
+      // The update re-evaluates the condition, so a lease renewed since the select stays (PostgreSQL, read
+      // committed); a lease that became due in between is reported as the update left it.
+      const done = due.length === 0 ? [] : await trx.updateTable('leases').set({ state: 'expired' })
+        .where('state', 'in', ['offered', 'bound']).where('expires_at', '<=', now).returningAll().execute();
+      const before = new Map(due.map((r) => [r.ip, r]));
       await trx.deleteFrom('leases').where('state', '=', 'declined').where('expires_at', '<=', now).execute();
-      return gone;
+      return done.map((r) => toLease(before.get(r.ip) ?? r));
     });
   }
 
