@@ -21,13 +21,18 @@ const lenient = new SafeTemplateEngine({ strict: false });
 const vars = fixtureVars('static', IMAGES.rhel!) as unknown as Record<string, unknown>;
 const shipped = SHIPPED_TEMPLATES.map((t) => readShipped(t.path));
 
+/** How many calls returned and how many threw, so a fuzz run that only ever fails to parse is noticed. */
+const tally = { ok: 0, error: 0 };
+
 /** Renders and lists variables; anything thrown that is not a TemplateError fails the property. */
 function exercise(source: string): void {
   for (const f of [() => strict.render(source, vars), () => lenient.render(source, vars, { onMissing: () => {} }), () => strict.variables(source)]) {
     try {
       const out = f();
       assert.ok(typeof out === 'string' || Array.isArray(out));
+      tally.ok++;
     } catch (e) {
+      tally.error++;
       if (!(e instanceof TemplateError)) throw new Error(`non-TemplateError for ${JSON.stringify(source)}: ${String(e)}`, { cause: e });
       assert.ok(e.line >= 1 && e.column >= 1, e.message);
     }
@@ -56,14 +61,18 @@ const mutatedSource = fc
 describe('template language fuzz', () => {
   it('random sources: only TemplateError, within 5 s', () => {
     const start = Date.now();
+    tally.ok = tally.error = 0;
     fc.assert(fc.property(fragmentSource, exercise), { numRuns: 3000, seed: 20261123 });
     assert.ok(Date.now() - start < 5000, `took ${Date.now() - start} ms`);
+    assert.ok(tally.ok > 1000 && tally.error > 1000, `both outcomes exercised: ${JSON.stringify(tally)}`);
   });
 
   it('mutated shipped templates: only TemplateError, within 5 s', () => {
     const start = Date.now();
+    tally.ok = tally.error = 0;
     fc.assert(fc.property(mutatedSource, exercise), { numRuns: 1500, seed: 7 });
     assert.ok(Date.now() - start < 5000, `took ${Date.now() - start} ms`);
+    assert.ok(tally.ok > 500 && tally.error > 500, `both outcomes exercised: ${JSON.stringify(tally)}`);
   });
 
   it('the unmutated shipped templates render (the mutations start from working sources)', () => {
