@@ -100,7 +100,8 @@ export class ExpressionParser {
     }
     if (this.isName('is')) {
       this.next();
-      const negate = this.isName('not') && this.next() !== undefined;
+      const negate = this.isName('not');
+      if (negate) this.next();
       const test = this.expectName("'defined'");
       if (test.text !== 'defined') throw new TemplateFault('syntax', `unknown test '${test.text}' (only 'defined')`, test.pos);
       return this.node({ k: 'defined', e: l, negate, pos: t.pos }, l);
