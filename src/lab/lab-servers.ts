@@ -49,7 +49,9 @@ export async function startStage0(c: ServerContext): Promise<StartedServer> {
   }
   const alive = () => isRunning(proc);
   await waitForHttp(c.netns, `http://${subnetPrefix(c.subnet)}.1:${HTTP_PORT}/`, 60_000, alive).catch(withLog(serverLog));
-  await waitForUdpPort(c.netns, 67, 15_000, alive).catch(withLog(serverLog));
+  await waitForUdpPort(c.netns, 67, 15_000, alive).catch((err: Error) => {
+    throw new Error(`${err.message}: stage0 answers HTTP but serves no DHCP (dhcp.mode ${c.dhcpMode} on br0 in ${configFile}) (see ${serverLog})`);
+  });
   return started;
 }
 
