@@ -11,6 +11,7 @@ import { createRedfishDriver } from '../../src/power/drivers/redfish/redfish-dri
 import { PowerError } from '../../src/power/power-error.ts';
 import { runPowerAction } from '../../src/power/power-orchestrator.ts';
 import { startRedfishBmc, stateFileHost, type RedfishBmc } from './support/redfish-bmc.ts';
+import { qemuHost, type QemuHost } from './support/redfish-qemu-host.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 's0t-rf-test-'));
 const host = stateFileHost(join(dir, 'state.json'));
@@ -95,5 +96,39 @@ describe('redfish driver', () => {
       ['rf1', true, 'off', ['redfish']],
       ['rf2', false, 'tls', ['redfish']],
     ]);
+  });
+});
+
+describe('redfish driver driving a QEMU VM through the emulator (QMP)', () => {
+  let vmBmc: RedfishBmc;
+  let vm: QemuHost;
+  const waitFor = async (what: string, ok: () => boolean, ms = 8000) => {
+    const end = Date.now() + ms;
+    while (!ok()) {
+      if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  before(async () => {
+    vmBmc = await startRedfishBmc({ host: (ctx) => (vm = qemuHost(ctx.boot, ctx.bootConsumed)), username: 'root', password: 'calvin' });
+  });
+  after(async () => vmBmc?.close());
+
+  it('Pxe once -> On starts QEMU with -boot once=n; ForceRestart reboots the same VM; ForceOff ends it', async () => {
+    const t = target({ port: vmBmc.port });
+    await driver.setBootDevice!(t, { device: 'network', persistent: false, firmware: 'bios' }, call());
+    await driver.setPower!(t, 'on', call());
+    const pid = vm.pid();
+    assert.ok(pid);
+    assert.deepEqual(vm.cmdline().slice(-2), ['-boot', 'once=n']);
+    assert.equal(vmBmc.boot.BootSourceOverrideEnabled, 'Disabled', 'a Once override is used up by the boot');
+    assert.equal(await driver.powerState!(t, call()), 'on');
+    await waitFor('first SeaBIOS banner', () => vm.boots() >= 1);
+    await driver.setPower!(t, 'reset', call());
+    await waitFor('SeaBIOS banner after system_reset', () => vm.boots() >= 2);
+    assert.equal(vm.pid(), pid, 'reset keeps the same QEMU process');
+    await driver.setPower!(t, 'off', call());
+    assert.equal(vm.pid(), undefined);
+    assert.equal(await driver.powerState!(t, call()), 'off');
   });
 });

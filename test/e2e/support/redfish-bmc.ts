@@ -64,8 +64,14 @@ export interface RedfishBmc {
   close(): Promise<void>;
 }
 
+/** What a host factory gets: the current boot override, and a way to mark a "Once" override as used. */
+export interface HostContext {
+  boot(): RfBoot;
+  bootConsumed(): void;
+}
+
 export interface RedfishBmcOptions {
-  host: RedfishHost;
+  host: RedfishHost | ((ctx: HostContext) => RedfishHost);
   username: string;
   password: string;
   /** false = an old BMC without SessionService (POST Sessions -> 405): clients must fall back to Basic. */
@@ -84,6 +90,9 @@ export async function startRedfishBmc(o: RedfishBmcOptions): Promise<RedfishBmc>
   let version = 1; // ETag of the system resource
   const log: string[] = [];
   let nextSession = 1;
+  const host: RedfishHost = typeof o.host === 'function'
+    ? o.host({ boot: () => ({ ...boot }), bootConsumed: () => void (boot.BootSourceOverrideEnabled = 'Disabled') })
+    : o.host;
 
   const send = (res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
     const text = body === undefined ? '' : JSON.stringify(body);
@@ -103,7 +112,7 @@ export async function startRedfishBmc(o: RedfishBmcOptions): Promise<RedfishBmc>
   const system = async () => ({
     '@odata.id': SYS, '@odata.type': '#ComputerSystem.v1_13_0.ComputerSystem', Id: '1', Name: 'stage0 lab system',
     Manufacturer: 'stage0-lab', Model: 'RF-Sim', SerialNumber: o.serial ?? 'RF-0001', SystemType: 'Physical',
-    PowerState: await o.host.power(),
+    PowerState: await host.power(),
     Boot: { ...boot, 'BootSourceOverrideTarget@Redfish.AllowableValues': ['None', 'Pxe', 'Hdd', 'Cd', 'BiosSetup'] },
     Actions: { '#ComputerSystem.Reset': { target: `${SYS}/Actions/ComputerSystem.Reset`, 'ResetType@Redfish.AllowableValues': [...RESET_TYPES] } },
   });
@@ -164,7 +173,7 @@ export async function startRedfishBmc(o: RedfishBmcOptions): Promise<RedfishBmc>
     if (m === 'POST' && path === `${SYS}/Actions/ComputerSystem.Reset`) {
       const type = body.ResetType as RfReset;
       if (!RESET_TYPES.includes(type)) return error(res, 400, `ResetType ${String(type)} not allowed`);
-      await o.host.reset(type);
+      await host.reset(type);
       version++;
       return send(res, 204);
     }
@@ -195,7 +204,7 @@ export async function startRedfishBmc(o: RedfishBmcOptions): Promise<RedfishBmc>
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
-      await o.host.close();
+      await host.close();
     },
   };
 }
