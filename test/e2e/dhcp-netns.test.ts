@@ -218,7 +218,7 @@ const UDHCPC_SCRIPT = join(tmp, 'udhcpc.sh');
 async function udhcpc(ns: string, ifname: string, extra: string[]): Promise<Record<string, string>> {
   const c = start(ns, ['busybox', 'udhcpc', '-i', ifname, '-n', '-q', '-f', '-t', '4', '-T', '1', '-s', UDHCPC_SCRIPT, ...extra]);
   const line = await c.waitFor(/^LEASE /, 15_000);
-  return Object.fromEntries(line.slice(6).split(' ').map((kv) => kv.split('=') as [string, string]));
+  return Object.fromEntries(line.slice(6).split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 }
 
 describe('DHCP listener in network namespaces (root)', { timeout: 120_000 }, () => {
@@ -228,7 +228,7 @@ describe('DHCP listener in network namespaces (root)', { timeout: 120_000 }, () 
     requireTool('busybox', 'busybox-static');
     requireTool('dnsmasq', 'dnsmasq-base');
     if (!existsSync(NATIVE_ADDON_PATH)) execFileSync('npm', ['run', 'build'], { cwd: join(ROOT, 'native'), stdio: 'ignore' });
-    writeFileSync(UDHCPC_SCRIPT, '#!/bin/sh\n[ "$1" = bound ] && echo "LEASE ip=$ip siaddr=$siaddr boot_file=$boot_file serverid=$serverid router=$router"\nexit 0\n', { mode: 0o755 });
+    writeFileSync(UDHCPC_SCRIPT, '#!/bin/sh\n[ "$1" = bound ] && echo "LEASE ip=$ip siaddr=$siaddr boot_file=$boot_file serverid=$serverid router=$router opt175=$opt175"\nexit 0\n', { mode: 0o755 });
     setupTopology();
   });
   after(teardown);
@@ -251,6 +251,15 @@ describe('DHCP listener in network namespaces (root)', { timeout: 120_000 }, () 
       assert.deepEqual(acks.map((e) => [e.details.mac, e.details.interface, e.node]).sort(), [
         [MAC.c1, 'br1', null], [MAC.c2, 'br2', 'node-c2'],
       ]);
+    });
+
+    it('the same MAC as iPXE (user class) gets its address back and the per-MAC boot script URL, with no-pxedhcp', async () => {
+      const first = srv.events().find((e) => e.kind === 'dhcp.ack' && e.details.mac === MAC.c1);
+      // User class "iPXE" in hex: busybox sends unknown options as raw bytes.
+      const l = await udhcpc(NS.c1, 'c1', ['-V', 'PXEClient:Arch:00000:UNDI:002001', '-x', '0x5d:0000', '-x', '0x4d:69505845', '-O', '175']);
+      assert.equal(l.ip, first?.details.ip, 'lease is sticky per MAC');
+      assert.equal(l.boot_file, `http://10.98.1.1:8080/boot.ipxe?mac=${MAC.c1}`);
+      assert.equal(l.opt175, 'b00101');
     });
 
     it('a relayed DISCOVER (giaddr 10.98.3.1, option 82) is answered unicast to the relay from the 10.98.3.0/24 pool', async () => {
