@@ -3,11 +3,14 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/config-schema.ts';
-import { openStore } from './store/open-store.ts';
+import { openStores } from './store/open-store.ts';
 import { InventoryService } from './domain/services/inventory-service.ts';
 import { ApplyService } from './domain/services/apply-service.ts';
 import { BatchingEventSink } from './domain/events/batching-event-sink.ts';
 import { buildApi } from './api/build-api.ts';
+import { bootHttpRoutes } from './boot/http/boot-http-routes.ts';
+import { startBootServices } from './boot/start-boot-services.ts';
+import { IpMacTable } from './net/ip-mac-table.ts';
 import { VERSION } from './version.ts';
 
 export interface RunningStage0 {
@@ -17,29 +20,46 @@ export interface RunningStage0 {
 
 export async function startStage0(config: Readonly<Config>, logger: Logger = pino({ level: config.log.level })): Promise<RunningStage0> {
   await mkdir(config.dataDir, { recursive: true });
-  const store = await openStore(
+  const { inventory: store, leases } = await openStores(
     config.store.kind === 'postgres' ? { kind: 'postgres', url: config.store.url! } : { kind: 'sqlite', path: path.join(config.dataDir, 'stage0.db') },
   );
-  const events = new BatchingEventSink(store.events, { onError: (err, pending) => logger.error({ err, pending }, 'event log write failed; will retry') });
-  const inventory = new InventoryService(store);
-  const apply = new ApplyService(store);
-  const app = await buildApi({ inventory, apply, events: store.events, version: VERSION }, { loggerInstance: logger });
-
   const closers: (() => Promise<void>)[] = [];
-  await app.listen({ host: config.api.listen, port: config.api.port });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.api.port;
-  const host = config.api.listen.includes(':') ? `[${config.api.listen}]` : config.api.listen === '0.0.0.0' ? '127.0.0.1' : config.api.listen;
-  const url = `http://${host}:${port}`;
-  logger.info({ url, dataDir: config.dataDir, store: config.store.kind, dhcp: config.dhcp.mode }, 'stage0 started');
+  const events = new BatchingEventSink(store.events, { onError: (err, pending) => logger.error({ err, pending }, 'event log write failed; will retry') });
+  try {
+    const inventory = new InventoryService(store);
+    const apply = new ApplyService(store);
+    const nodes = { byMac: (mac: string) => inventory.nodeByMac(mac).then((n) => n && { name: n.name, effective: n.effective ?? {} }) };
+    const app = await buildApi({ inventory, apply, events: store.events, version: VERSION }, { loggerInstance: logger });
+    const fallback = config.boot.default && { kernel: config.boot.default.kernel, ...(config.boot.default.initrd && { initrd: config.boot.default.initrd }), cmdline: config.boot.default.cmdline };
+    bootHttpRoutes(app, {
+      httpBase: config.boot.httpBase ?? `http://${config.api.listen}:${config.api.port}`,
+      ...(config.boot.assetsDir && { assetsDir: path.resolve(config.boot.assetsDir) }),
+      ipxeDir: config.boot.ipxeDir,
+      ...(fallback && { fallback }),
+      nodes,
+      events,
+    });
+    await app.listen({ host: config.api.listen, port: config.api.port });
+    closers.push(() => app.close());
+    const boot = await startBootServices({ config, inventory, nodes, leases, ipMac: new IpMacTable(), events, logger });
+    closers.push(() => boot.close());
 
-  return {
-    url,
-    async close() {
-      for (const close of closers.reverse()) await close();
-      await app.close();
-      await events.flush();
-      await store.close();
-    },
-  };
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.api.port;
+    const host = config.api.listen.includes(':') ? `[${config.api.listen}]` : config.api.listen === '0.0.0.0' ? '127.0.0.1' : config.api.listen;
+    const url = `http://${host}:${port}`;
+    logger.info({ url, dataDir: config.dataDir, store: config.store.kind, dhcp: config.dhcp.mode, tftp: config.tftp.enabled }, 'stage0 started');
+    return {
+      url,
+      async close() {
+        for (const close of closers.reverse()) await close();
+        await events.flush();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    await store.close();
+    throw err;
+  }
 }

@@ -28,6 +28,10 @@ export async function buildApi(deps: ApiDeps, options: FastifyServerOptions = {}
     ...options,
   });
   app.setValidatorCompiler(validatorCompiler());
+  // Response schemas document the API (OpenAPI); plain JSON.stringify serialises it: fast-json-stringify walked
+  // free-form attribute maps key by key and took ~250 ms for 10,000 nodes, JSON.stringify ~20 ms. What a route
+  // returns is decided (and redacted) by the route itself, never by the serializer dropping fields.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler((err, req, reply) => sendProblem(reply, req, err));
   app.setNotFoundHandler((req, reply) => sendProblem(reply, req, new HttpProblem(404, `no route ${req.method} ${req.url.split('?')[0]}`)));
 

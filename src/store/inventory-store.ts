@@ -64,6 +64,11 @@ export interface InventoryRepos {
 }
 
 export interface InventoryStore extends InventoryRepos {
+  /**
+   * A number that changes whenever nodes, groups or the site change, by any writer (another controller too).
+   * Cheap to read: callers cache the inventory and reload it only when this has moved.
+   */
+  generation(): Promise<number>;
   /** Runs fn in one transaction: all or nothing. */
   transaction<T>(fn: (tx: InventoryRepos) => Promise<T>): Promise<T>;
   close(): Promise<void>;

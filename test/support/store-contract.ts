@@ -36,6 +36,29 @@ export function runInventoryStoreContract(label: string, factory: () => Promise<
       sut = undefined;
     });
 
+    describe('generation', () => {
+      it('moves on every change to nodes, groups and the site (also inside transactions), and not on events or reads', async () => {
+        const moved = async (what: string, fn: () => Promise<unknown>, expectMove = true) => {
+          const before = await s.generation();
+          await fn();
+          const after = await s.generation();
+          if (expectMove) assert.ok(after > before, `${what}: generation should move (${before} -> ${after})`);
+          else assert.equal(after, before, `${what}: generation should stay`);
+        };
+        await moved('node create', () => s.nodes.create({ name: 'g01', macs: ['aa:bb:cc:00:10:01'] }));
+        await moved('node update', () => s.nodes.update('g01', { attrs: { x: 1 } }));
+        await moved('group create', () => s.groups.create({ name: 'gg', attrs: { a: 'b' } }));
+        await moved('group update', () => s.groups.update('gg', { attrs: { a: 'c' } }));
+        await moved('site set', () => s.site.set({ domain: 'x' }));
+        await moved('transaction', () => s.transaction(async (tx) => { await tx.nodes.create({ name: 'g02' }); }));
+        await moved('group remove', () => s.groups.remove('gg'));
+        await moved('node remove', () => s.nodes.remove('g02'));
+        await moved('event append', () => s.events.append([{ actor: 't', node: 'g01', kind: 'k', details: {} }]), false);
+        await moved('reads', async () => { await s.nodes.all(); await s.site.get(); }, false);
+        await moved('rolled back transaction', () => s.transaction(async (tx) => { await tx.nodes.create({ name: 'g03' }); throw new Error('no'); }).catch(() => undefined), false);
+      });
+    });
+
     describe('nodes', () => {
       it('creates a node with normalised MACs, version 1 and attrs of every scalar type, and reads it back', async () => {
         const attrs = { os: 'rocky9', cores: 64, ratio: 1.5, zero: 0, empty: '', diskless: true, off: false, note: 'ünï 🚀' };

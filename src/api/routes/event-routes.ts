@@ -37,7 +37,7 @@ export function eventRoutes(app: FastifyInstance, inventory: InventoryService, e
       const q = req.query;
       const limit = q.limit ?? 1000;
       const items = await events.query({
-        ...(q.nodes && { nodes: await inventory.resolve(q.nodes) }),
+        ...(q.nodes && { nodes: await inventory.resolveLenient(q.nodes) }),
         ...(q.kind && { kinds: q.kind.split(',').map((k) => k.trim()).filter(Boolean) }),
         ...(q.after !== undefined && { afterId: q.after }),
         ...(q.since && { since: q.since }),

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { InventoryService, NodeFields } from '../../domain/services/inventory-service.ts';
 import { etagOf, expectedVersion } from '../etag.ts';
 import { actorOf } from '../actor.ts';
+import { ResponseCache } from '../response-cache.ts';
 import { AttrsPatch, Mac, Name, Node, PageQuery, pageOf, problemResponses } from '../schemas.ts';
 
 const Range = Type.String({ minLength: 1, maxLength: 65536, description: 'xCAT noderange, e.g. compute,-n03' });
@@ -17,6 +18,7 @@ const Items = Type.Object({ items: Type.Array(Node) });
 type Fields = { macs?: string[]; groups?: string[]; bmc?: string | null; attrs?: NodeFields['attrs'] };
 
 export function nodeRoutes(app: FastifyInstance, inventory: InventoryService): void {
+  const cache = new ResponseCache();
   app.get<{ Querystring: { range?: string; offset?: number; limit?: number; effective?: boolean; provenance?: boolean } }>(
     '/nodes',
     {
@@ -27,7 +29,11 @@ export function nodeRoutes(app: FastifyInstance, inventory: InventoryService): v
         response: { 200: pageOf(Node), ...problemResponses },
       },
     },
-    (req) => inventory.listNodes(req.query),
+    async (req, reply) => {
+      const generation = await inventory.generation();
+      const json = cache.get(generation, req.url) ?? cache.put(generation, req.url, await inventory.listNodes(req.query));
+      return reply.type('application/json; charset=utf-8').send(json);
+    },
   );
 
   app.post<{ Body: Fields & { name: string } }>(

@@ -6,7 +6,8 @@ import type { Actor } from './actor.ts';
 import type { NodeView, ViewOptions } from './node-view.ts';
 import { expandNames, resolveNoderange } from '../noderange/index.ts';
 import { validateAttrs, validateGroupName, validateNewNode, validateNodePatch } from '../inventory/validate.ts';
-import { EffectiveResolver } from './effective-resolver.ts';
+import { SnapshotCache } from './inventory-snapshot.ts';
+import { NoderangeIndex } from '../noderange/index.ts';
 
 export interface NodeFields {
   macs?: string[];
@@ -46,16 +47,30 @@ export function mergeAttrs(current: Attrs, patch: Record<string, AttrValue | nul
 const withoutNulls = (attrs: Record<string, AttrValue | null> | undefined): Attrs => mergeAttrs({}, attrs);
 
 export class InventoryService {
-  constructor(private readonly store: InventoryStore) {}
+  private readonly snapshots: SnapshotCache;
 
-  /** Resolves a noderange against the inventory; unknown names or groups are an error naming them. */
-  async resolve(range: string, repos: InventoryRepos = this.store): Promise<string[]> {
-    const all = await repos.nodes.all();
-    return this.resolveIn(range, all);
+  constructor(private readonly store: InventoryStore) {
+    this.snapshots = new SnapshotCache(store);
   }
 
-  private resolveIn(range: string, all: readonly Node[]): string[] {
-    const { nodes, unknown } = resolveNoderange(range, { nodes: all });
+  /** The inventory's current generation: moves on every change, by any writer. */
+  async generation(): Promise<number> {
+    return (await this.snapshots.get()).generation;
+  }
+
+  /** Resolves a noderange against the inventory; unknown names or groups are an error naming them. */
+  async resolve(range: string, tx?: InventoryRepos): Promise<string[]> {
+    return this.resolveIn(range, tx ? await tx.nodes.all() : (await this.snapshots.get()).index);
+  }
+
+  /** Like resolve, but names that match nothing (a removed node) are kept: for reading history. */
+  async resolveLenient(range: string): Promise<string[]> {
+    const { nodes, unknown } = resolveNoderange(range, (await this.snapshots.get()).index);
+    return [...nodes, ...unknown];
+  }
+
+  private resolveIn(range: string, all: readonly Node[] | NoderangeIndex): string[] {
+    const { nodes, unknown } = resolveNoderange(range, all instanceof NoderangeIndex ? all : { nodes: all });
     if (unknown.length) throw invalid(`noderange '${range}': no node or group named ${unknown.map((u) => `'${u}'`).join(', ')}`, 'noderange', { unknown });
     return nodes;
   }
@@ -67,32 +82,34 @@ export class InventoryService {
       const page = await this.store.nodes.list({ offset, limit });
       return page;
     }
-    const all = await this.store.nodes.all();
-    let selected: Node[];
-    if (q.range) {
-      const byName = new Map(all.map((n) => [n.name, n]));
-      selected = this.resolveIn(q.range, all).map((name) => byName.get(name)!);
-    } else selected = all;
-    const items = selected.slice(offset, offset + limit);
-    return { items: wantsView ? await this.views(items, q) : items, total: selected.length, offset, limit };
+    const snap = await this.snapshots.get();
+    const names = q.range ? this.resolveIn(q.range, snap.index) : snap.index.ordered;
+    const items = names.slice(offset, offset + limit).map((name) => snap.view(snap.byName.get(name)!, q));
+    return { items, total: names.length, offset, limit };
   }
 
-  /** The node owning a MAC, with effective attributes; for boot services. */
+  /** The node owning a MAC, with effective attributes; for boot services (hot path: served from the snapshot). */
   async nodeByMac(mac: string): Promise<NodeView | undefined> {
-    const node = await this.store.nodes.findByMac(mac);
-    return node && (await this.views([node], { effective: true }))[0];
+    const snap = await this.snapshots.get();
+    const node = snap.nodeByMac(mac);
+    return node && snap.view(node, { effective: true });
+  }
+
+  /** Addresses reserved for known nodes (their effective ip), which DHCP never gives to anyone else. */
+  async reservedIps(): Promise<ReadonlySet<string>> {
+    return (await this.snapshots.get()).reservedIps;
   }
 
   async getNode(name: string, view: ViewOptions = {}): Promise<NodeView> {
-    const node = await this.store.nodes.get(name);
+    if (!view.effective && !view.provenance) {
+      const node = await this.store.nodes.get(name);
+      if (!node) throw notFound(`node '${name}'`, 'name');
+      return node;
+    }
+    const snap = await this.snapshots.get();
+    const node = snap.byName.get(name);
     if (!node) throw notFound(`node '${name}'`, 'name');
-    if (!view.effective && !view.provenance) return node;
-    return (await this.views([node], view))[0]!;
-  }
-
-  private async views(nodes: Node[], view: ViewOptions): Promise<NodeView[]> {
-    const resolver = new EffectiveResolver(await this.store.site.get(), await this.store.groups.all());
-    return resolver.views(nodes, view);
+    return snap.view(node, view);
   }
 
   /** nodeadd: one node with MACs, or a range of nodes sharing groups/attributes, in one transaction. */

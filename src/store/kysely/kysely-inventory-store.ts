@@ -45,6 +45,11 @@ export class KyselyInventoryStore implements InventoryStore {
     }
   }
 
+  async generation(): Promise<number> {
+    const row = await this.#db.selectFrom('inventory_generation').select('generation').where('id', '=', 1).executeTakeFirstOrThrow();
+    return Number(row.generation);
+  }
+
   /** Closes the connection (SQLite) or pool (PostgreSQL); later calls return the same promise. */
   close(): Promise<void> {
     this.#closing ??= this.#db.destroy();

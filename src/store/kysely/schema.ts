@@ -77,4 +77,5 @@ export interface InventorySchema {
   site: SiteTable;
   events: EventsTable;
   leases: LeasesTable;
+  inventory_generation: { id: number; generation: number | string };
 }

@@ -3,11 +3,13 @@ import type { Migration } from 'kysely';
 import type { SqlFlavor } from '../kysely/schema.ts';
 import { inventoryMigration } from './001-inventory.ts';
 import { leasesMigration } from './002-leases.ts';
+import { inventoryGenerationMigration } from './003-inventory-generation.ts';
 
 /** Every migration, keyed by its file name; add new ones at the end with the next number. */
 export function inventoryMigrations(flavor: SqlFlavor): Record<string, Migration> {
   return {
     '001-inventory': inventoryMigration(flavor),
     '002-leases': leasesMigration(flavor),
+    '003-inventory-generation': inventoryGenerationMigration(flavor),
   };
 }

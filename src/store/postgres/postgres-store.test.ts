@@ -111,7 +111,7 @@ describe('PostgreSQL store', () => {
       const client = new pg.Client({ connectionString: db.url });
       await client.connect();
       const { rows } = await client.query('select name from kysely_migration order by name').finally(() => client.end());
-      assert.deepEqual(rows, [{ name: '001-inventory' }, { name: '002-leases' }]);
+      assert.deepEqual(rows, [{ name: '001-inventory' }, { name: '002-leases' }, { name: '003-inventory-generation' }]);
     } finally {
       await db.drop();
     }

@@ -62,7 +62,7 @@ describe('SQLite store', () => {
     const raw = new Database(file, { readonly: true });
     try {
       const names = raw.prepare('select name from kysely_migration order by name').all();
-      assert.deepEqual(names, [{ name: '001-inventory' }, { name: '002-leases' }]);
+      assert.deepEqual(names, [{ name: '001-inventory' }, { name: '002-leases' }, { name: '003-inventory-generation' }]);
     } finally {
       raw.close();
     }

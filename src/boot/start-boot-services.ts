@@ -1,0 +1,119 @@
+// Wiring for the network boot services: DHCP (per configured interface) and TFTP, fed by the inventory and the boot plan.
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config-schema.ts';
+import type { EventSink } from '../domain/events/event-sink.ts';
+import type { InventoryService } from '../domain/services/inventory-service.ts';
+import type { LeaseStore } from './dhcp/lease-store.ts';
+import type { DhcpServiceConfig } from './dhcp/dhcp-config.ts';
+import { DhcpService } from './dhcp/dhcp-service.ts';
+import { DhcpListener } from '../net/dhcp-listener.ts';
+import { startTftpServer } from '../net/tftp-listener.ts';
+import { directoryFileSource } from './tftp/directory-file-source.ts';
+import { chainFileSources, generatedFileSource } from './tftp/tftp-file-source.ts';
+import { interfaceIpv4 } from '../net/interface-address.ts';
+import { macFromConfigPath, renderGrubConfig, renderPxelinuxConfig } from './configs/boot-config-files.ts';
+import { planBoot, type KernelSpec } from './http/boot-plan.ts';
+import type { BootNodeLookup } from './http/boot-http-routes.ts';
+import type { IpMacTable } from '../net/ip-mac-table.ts';
+
+export interface BootServiceDeps {
+  config: Readonly<Config>;
+  inventory: InventoryService;
+  nodes: BootNodeLookup;
+  leases: LeaseStore;
+  /** Learns IP → MAC from DHCP ACKs (see IpMacTable.tap) so TFTP transfers land on the node's timeline. */
+  ipMac: IpMacTable;
+  events: EventSink;
+  logger: Logger;
+}
+
+export interface RunningBootServices {
+  close(): Promise<void>;
+}
+
+export function dhcpServiceConfig(config: Readonly<Config>, addressOf: (itf: string) => string = interfaceIpv4): DhcpServiceConfig {
+  const interfaces = config.dhcp.interfaces.map((name) => ({ name, serverAddress: addressOf(name) }));
+  const tftpServer = config.tftp.listen !== '0.0.0.0' ? config.tftp.listen : interfaces[0]?.serverAddress ?? '0.0.0.0';
+  return {
+    mode: config.dhcp.mode,
+    interfaces,
+    subnets: config.dhcp.subnets.map((s) => ({
+      cidr: s.cidr,
+      pools: s.pool.map((r) => ({ start: r.start, end: r.end })),
+      ...(s.router && { router: s.router }),
+      ...(s.dns && { dns: [...s.dns] }),
+      ...(s.domain && { domain: s.domain }),
+      leaseSeconds: s.leaseSeconds,
+      ...(s.interface && { interface: s.interface }),
+    })),
+    boot: { tftpServer, httpBase: config.boot.httpBase ?? '' },
+    ports: { server: config.dhcp.port },
+  };
+}
+
+export async function startBootServices(d: BootServiceDeps): Promise<RunningBootServices> {
+  const { config, logger, events } = d;
+  const closers: (() => Promise<void>)[] = [];
+  const fallback: KernelSpec | undefined = config.boot.default && { kernel: config.boot.default.kernel, ...(config.boot.default.initrd && { initrd: config.boot.default.initrd }), cmdline: config.boot.default.cmdline };
+  try {
+    if (config.dhcp.mode !== 'off') {
+      const service = new DhcpService({
+        config: dhcpServiceConfig(config),
+        leases: d.leases,
+        events: d.ipMac.tap(events),
+        log: logger.child({ svc: 'dhcp' }),
+        reservations: {
+          byMac: async (mac) => {
+            const n = await d.nodes.byMac(mac);
+            if (!n) return undefined;
+            const ip = n.effective.ip;
+            const hostname = n.effective.hostname;
+            return { node: n.name, ...(typeof ip === 'string' && { ip }), hostname: typeof hostname === 'string' ? hostname : n.name };
+          },
+          reservedIps: () => d.inventory.reservedIps(),
+        },
+      });
+      const listener = new DhcpListener({ service, log: logger.child({ svc: 'dhcp' }) });
+      await listener.start();
+      closers.push(() => listener.stop());
+      logger.info({ mode: config.dhcp.mode, interfaces: config.dhcp.interfaces }, 'DHCP listening');
+    }
+    if (config.tftp.enabled) {
+      const httpBase = config.boot.httpBase ?? `http://${config.tftp.listen}:${config.api.port}`;
+      const generated = generatedFileSource((file) => {
+        const wanted = macFromConfigPath(file);
+        if (!wanted) return undefined;
+        return d.nodes.byMac(wanted.mac).then((n) => {
+          const plan = planBoot(n?.effective, fallback);
+          return wanted.loader === 'pxelinux' ? renderPxelinuxConfig(plan, httpBase, wanted.mac) : renderGrubConfig(plan, httpBase, wanted.mac);
+        });
+      });
+      const dirs = [config.boot.ipxeDir, ...(config.boot.assetsDir ? [config.boot.assetsDir] : [])].map((dir) => directoryFileSource(path.resolve(dir), { log: logger.child({ svc: 'tftp' }) }));
+      const server = await startTftpServer({
+        address: config.tftp.listen,
+        port: config.tftp.port,
+        source: chainFileSources(generated, ...dirs),
+        maxBlksize: config.tftp.maxBlksize,
+        log: logger.child({ svc: 'tftp' }),
+        clientMac: (ip: string) => d.ipMac.macOf(ip),
+        onTransfer: (e) => {
+          const mac = e.client.mac;
+          void (mac ? d.nodes.byMac(mac) : Promise.resolve(undefined)).then((n) =>
+            events.emit({ actor: 'boot', node: n?.name ?? null, kind: 'tftp.transfer', details: { path: e.path, outcome: e.outcome, bytes: e.bytes, ms: e.ms, client: e.client.address, mac, reason: e.reason } }),
+          );
+        },
+      });
+      closers.push(() => server.close());
+      logger.info({ address: config.tftp.listen, port: server.port }, 'TFTP listening');
+    }
+  } catch (err) {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    throw err;
+  }
+  return {
+    async close() {
+      for (const close of closers.reverse()) await close();
+    },
+  };
+}
