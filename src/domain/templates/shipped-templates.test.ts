@@ -7,7 +7,8 @@ import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { FIXTURE_KINDS } from './fixtures/install-fixtures.ts';
 import { esxiProblems, kickstartProblems, preseedProblems } from './fixtures/installer-syntax.ts';
-import { renderShipped } from './fixtures/render-shipped.ts';
+import { readShipped, renderShipped } from './fixtures/render-shipped.ts';
+import { SafeTemplateEngine } from './safe-template-engine.ts';
 import { SHIPPED_TEMPLATES } from './shipped-templates.ts';
 
 const UPDATE = process.env.STAGE0_UPDATE_GOLDEN === '1';
@@ -98,5 +99,27 @@ describe('installer syntax checkers catch broken files (so the checks above can 
   ];
   for (const [name, check, text, expected] of cases) {
     it(name, () => assert.match(check(text).join('\n'), expected));
+  }
+});
+
+describe('shipped templates: variables match docs/templates.md', () => {
+  const docs = readFileSync(new URL('../../../docs/templates.md', import.meta.url), 'utf8');
+  const table = docs.slice(docs.indexOf('### Attributes the shipped templates read'), docs.indexOf('## Shipped templates'));
+  const documented = new Set([...table.matchAll(/`([a-z][a-z0-9_.-]*)`/g)].map((m) => m[1] as string));
+  const entity = new Set(['name', 'mac', 'macs', 'groups']);
+  const engine = new SafeTemplateEngine({ strict: true });
+
+  for (const t of SHIPPED_TEMPLATES) {
+    it(`${t.path} reads only documented variables`, () => {
+      assert.ok(documented.has('rootpw.hash') && documented.has('ip'), 'attribute table not found in docs/templates.md');
+      for (const v of engine.variables(readShipped(t.path))) {
+        const m = /^(\w+)(?:\.([a-z][a-z0-9_]*)|\['([^']+)'\])?/.exec(v);
+        assert.ok(m, v);
+        const [, root, dotted, bracketed] = m;
+        assert.ok(['node', 'site', 'image', 'token', 'callback', 'server'].includes(root as string), `unknown variable ${v}`);
+        const attr = dotted ?? bracketed;
+        if (root === 'node' && attr !== undefined && !entity.has(attr)) assert.ok(documented.has(attr), `${v} is not in the attribute table of docs/templates.md`);
+      }
+    });
   }
 });
