@@ -7,8 +7,8 @@ import { decryptPayload, encryptPayload } from './aes-cbc-128.ts';
 import { decodeBootFlags, setBootFlagsRequest } from './chassis-commands.ts';
 import { parseFru } from './fru-inventory.ts';
 import { decodeIpmiResponse, encodeIpmiRequest, ipmiChecksum } from './ipmi-message.ts';
-import { decodeOpenSessionResponse, encodeOpenSessionRequest, CIPHER_SUITE_3 } from './open-session.ts';
-import { deriveKey, rakp2AuthCode, rakp3AuthCode, rakp4Icv, sessionIntegrityKey, type RakpContext } from './rakp-hmac-sha1.ts';
+import { CIPHER_SUITE_17, CIPHER_SUITE_3, decodeOpenSessionResponse, encodeOpenSessionRequest } from './open-session.ts';
+import { deriveKey, rakp2AuthCode, rakp3AuthCode, rakp4Icv, sessionIntegrityKey, type RakpContext } from './rakp-hmac.ts';
 import { decodeRakp2, encodeRakp1 } from './rakp-messages.ts';
 import { decodeV15, encodeV15Unauthenticated } from './session-v15.ts';
 import { decodeV20, encodeV20 } from './session-v20.ts';
@@ -37,7 +37,8 @@ describe('IPMI message framing (§13.8)', () => {
 });
 
 describe('RMCP+ session packets (§13.6, §13.28, §13.29)', () => {
-  const keys = { k1: Buffer.alloc(20, 0x11), k2: Buffer.alloc(20, 0x22) };
+  const keys = { k1: Buffer.alloc(20, 0x11), k2: Buffer.alloc(20, 0x22), integrity: 'sha1-96' as const };
+  const keys256 = { k1: Buffer.alloc(32, 0x11), k2: Buffer.alloc(32, 0x22), integrity: 'sha256-128' as const };
   it('pre-session packets are plain and byte-exact', () => {
     const p = encodeV20({ payloadType: 0x10, sessionId: 0, sequence: 0, payload: hex('01 04') });
     assert.deepEqual(p, hex('06 00 ff 07  06 10  00000000 00000000  0200  01 04'));
@@ -57,6 +58,13 @@ describe('RMCP+ session packets (§13.6, §13.28, §13.29)', () => {
       assert.equal(decodeV20(p, { ...keys, k1: Buffer.alloc(20) }), 'integrity check failed');
     });
   }
+  it('HMAC-SHA256-128 integrity (suite 17) carries a 16-byte code', () => {
+    const p = encodeV20({ payloadType: 0, sessionId: 7, sequence: 1, payload: hex('01 02 03') }, keys256);
+    assert.equal((p.length - 4 - 16) % 4, 0);
+    const d = decodeV20(p, keys256);
+    assert.ok(typeof d !== 'string' && d.payload.equals(hex('01 02 03')));
+    assert.equal(decodeV20(p, { ...keys256, integrity: 'sha1-96' }), 'integrity check failed');
+  });
   it('AES-CBC-128 pads with 01 02 .. n and a pad length byte', () => {
     const iv = Buffer.alloc(16, 7);
     const enc = encryptPayload(keys.k2, hex('aa bb'), iv);
@@ -72,6 +80,8 @@ describe('Open Session and RAKP (§13.17-§13.23, §13.31)', () => {
     assert.deepEqual(b, hex('05 04 0000 d4c3b2a1  00000008 01000000  01000008 01000000  02000008 01000000'));
     const resp = hex('05 00 04 00 d4c3b2a1 78563412  00000008 01000000  01000008 01000000  02000008 01000000');
     assert.deepEqual(decodeOpenSessionResponse(resp), { tag: 5, status: 0, privilege: 4, consoleSessionId: 0xa1b2c3d4, bmcSessionId: 0x12345678, algorithms: CIPHER_SUITE_3 });
+    assert.deepEqual(encodeOpenSessionRequest({ tag: 5, privilege: 4, consoleSessionId: 0xa1b2c3d4, algorithms: CIPHER_SUITE_17 }).subarray(8),
+      hex('00000008 03000000  01000008 04000000  02000008 01000000'));
     assert.deepEqual(decodeOpenSessionResponse(hex('05 04 00 00 d4c3b2a1')), { tag: 5, status: 4, privilege: 0, consoleSessionId: 0xa1b2c3d4, bmcSessionId: 0 });
   });
   it('RAKP 1 layout and RAKP 2 error status', () => {
@@ -82,7 +92,7 @@ describe('Open Session and RAKP (§13.17-§13.23, §13.31)', () => {
   });
   it('key exchange codes follow the field order of §13.31', () => {
     const c: RakpContext = {
-      consoleSessionId: 0xa1b2c3d4, bmcSessionId: 0x12345678, consoleRandom: Buffer.alloc(16, 1), bmcRandom: Buffer.alloc(16, 2),
+      hash: 'sha1', consoleSessionId: 0xa1b2c3d4, bmcSessionId: 0x12345678, consoleRandom: Buffer.alloc(16, 1), bmcRandom: Buffer.alloc(16, 2),
       bmcGuid: Buffer.alloc(16, 3), role: 0x14, username: Buffer.from('admin'), password: Buffer.from('labpass'),
     };
     const h = (key: Buffer, ...p: Buffer[]) => createHmac('sha1', key).update(Buffer.concat(p)).digest();
@@ -92,8 +102,14 @@ describe('Open Session and RAKP (§13.17-§13.23, §13.31)', () => {
     const sik = sessionIntegrityKey(c);
     assert.deepEqual(sik, h(c.password, c.consoleRandom, c.bmcRandom, name));
     assert.deepEqual(rakp4Icv(c, sik), h(sik, c.consoleRandom, hex('78563412'), c.bmcGuid).subarray(0, 12));
-    assert.deepEqual(deriveKey(sik, 1), h(sik, Buffer.alloc(20, 1)));
+    assert.deepEqual(deriveKey('sha1', sik, 1), h(sik, Buffer.alloc(20, 1)));
     assert.notDeepEqual(sessionIntegrityKey({ ...c, kg: Buffer.alloc(20, 9) }), sik, 'a non-zero Kg replaces Kuid for the SIK');
+    const c256 = { ...c, hash: 'sha256' as const };
+    const h256 = (key: Buffer, ...p: Buffer[]) => createHmac('sha256', key).update(Buffer.concat(p)).digest();
+    assert.deepEqual(rakp2AuthCode(c256), h256(c.password, hex('d4c3b2a1 78563412'), c.consoleRandom, c.bmcRandom, c.bmcGuid, name));
+    const sik256 = sessionIntegrityKey(c256);
+    assert.equal(sik256.length, 32);
+    assert.deepEqual(rakp4Icv(c256, sik256), h256(sik256, c.consoleRandom, hex('78563412'), c.bmcGuid).subarray(0, 16));
   });
 });
 

@@ -7,6 +7,8 @@ export interface CipherAlgorithms {
   confidentiality: number;
 }
 export const CIPHER_SUITE_3: CipherAlgorithms = { auth: 0x01, integrity: 0x01, confidentiality: 0x01 };
+/** Suite 17: auth 03h RAKP-HMAC-SHA256, integrity 04h HMAC-SHA256-128, conf 01h AES-CBC-128. */
+export const CIPHER_SUITE_17: CipherAlgorithms = { auth: 0x03, integrity: 0x04, confidentiality: 0x01 };
 
 export interface OpenSessionRequest {
   tag: number;

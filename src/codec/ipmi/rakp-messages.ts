@@ -34,7 +34,7 @@ export interface Rakp2 {
   authCode: Buffer;
 }
 
-/** §13.21: tag, status, reserved(2), console session ID, Rc(16), GUIDc(16), key exchange auth code (20 for SHA1). */
+/** §13.21: tag, status, reserved(2), console session ID, Rc(16), GUIDc(16), key exchange auth code (20 SHA1, 32 SHA256). */
 export function decodeRakp2(b: Buffer): Rakp2 | string {
   if (b.length < 2) return 'truncated RAKP 2';
   const base = { tag: b[0]!, status: b[1]!, consoleSessionId: b.length >= 8 ? b.readUInt32LE(4) : 0 };
@@ -59,7 +59,7 @@ export interface Rakp4 {
   icv: Buffer;
 }
 
-/** §13.23: tag, status, reserved(2), console session ID, integrity check value (12 for HMAC-SHA1-96). */
+/** §13.23: tag, status, reserved(2), console session ID, integrity check value (12 SHA1, 16 SHA256). */
 export function decodeRakp4(b: Buffer): Rakp4 | string {
   if (b.length < 2) return 'truncated RAKP 4';
   const r = { tag: b[0]!, status: b[1]!, consoleSessionId: b.length >= 8 ? b.readUInt32LE(4) : 0, icv: b.subarray(8) };

@@ -1,6 +1,6 @@
 // IPMI v2.0 RMCP+ session packet (IPMI v2.0 §13.6 Table 13-8, §13.28 integrity trailer, §13.29 confidentiality).
 import { decryptPayload, encryptPayload } from './aes-cbc-128.ts';
-import { integrityAuthCode } from './rakp-hmac-sha1.ts';
+import { integrityAuthCode, integrityCodeLength, type IntegrityAlg } from './rakp-hmac.ts';
 import { checkRmcpHeader, RMCP_HEADER, RMCP_HEADER_LENGTH } from './rmcp-header.ts';
 
 /** Payload types (§13.27.3, Table 13-16). */
@@ -14,10 +14,11 @@ export const PayloadType = {
   rakp4: 0x15,
 } as const;
 
-/** Session keys once RAKP is done: K1 signs, K2 encrypts (cipher suite 3). */
+/** Session keys once RAKP is done: K1 signs (with the integrity algorithm), K2 encrypts (AES-CBC-128). */
 export interface SessionKeys {
   k1: Buffer;
   k2: Buffer;
+  integrity: IntegrityAlg;
 }
 
 export interface V20Packet {
@@ -33,7 +34,7 @@ export interface V20Packet {
 const AUTH_TYPE_RMCP_PLUS = 0x06;
 const NEXT_HEADER = 0x07; // §13.6: always 07h
 
-/** Encodes a packet; with keys it is encrypted (AES-CBC-128) and signed (HMAC-SHA1-96). */
+/** Encodes a packet; with keys it is encrypted (AES-CBC-128) and signed (HMAC-SHA1-96 or HMAC-SHA256-128). */
 export function encodeV20(p: { payloadType: number; sessionId: number; sequence: number; payload: Uint8Array }, keys?: SessionKeys): Buffer {
   const body = keys ? encryptPayload(keys.k2, p.payload) : Buffer.from(p.payload);
   const h = Buffer.alloc(12);
@@ -46,7 +47,7 @@ export function encodeV20(p: { payloadType: number; sessionId: number; sequence:
   // §13.28.4: integrity pad (FFh) so that auth type .. next header is a multiple of 4 bytes.
   const padLen = (4 - ((12 + body.length + 2) % 4)) % 4;
   const signed = Buffer.concat([h, body, Buffer.alloc(padLen, 0xff), Buffer.from([padLen, NEXT_HEADER])]);
-  return Buffer.concat([RMCP_HEADER, signed, integrityAuthCode(keys.k1, signed)]);
+  return Buffer.concat([RMCP_HEADER, signed, integrityAuthCode(keys.integrity, keys.k1, signed)]);
 }
 
 /** Decodes a received packet, checking its integrity code and decrypting when the header says so. */
@@ -68,9 +69,10 @@ export function decodeV20(b: Buffer, keys?: SessionKeys): V20Packet | string {
     const trailerStart = 12 + len;
     const padLen = (4 - ((trailerStart + 2) % 4)) % 4;
     const authAt = trailerStart + padLen + 2;
-    if (s.length < authAt + 12) return 'truncated integrity trailer';
+    const codeLen = integrityCodeLength(keys.integrity);
+    if (s.length < authAt + codeLen) return 'truncated integrity trailer';
     if (s[trailerStart + padLen] !== padLen || s[trailerStart + padLen + 1] !== NEXT_HEADER) return 'bad integrity trailer';
-    if (!integrityAuthCode(keys.k1, s.subarray(0, authAt)).equals(s.subarray(authAt, authAt + 12))) return 'integrity check failed';
+    if (!integrityAuthCode(keys.integrity, keys.k1, s.subarray(0, authAt)).equals(s.subarray(authAt, authAt + codeLen))) return 'integrity check failed';
   }
   if (encrypted) {
     if (!keys) return 'encrypted packet outside a session';

@@ -1,16 +1,18 @@
-// IPMI v2.0 lanplus power driver (native RMCP+, cipher suite 3): power state and control, boot device, FRU inventory.
+// IPMI v2.0 lanplus power driver (native RMCP+, cipher suite 3 or 17): power state and control, boot device, FRU inventory.
 import { Cmd, decodeDeviceId, NETFN_APP } from '../../../codec/ipmi/app-commands.ts';
 import { ChassisCmd, ChassisControl, decodeBootFlags, decodeChassisPowerOn, getBootFlagsRequest, NETFN_CHASSIS, setBootFlagsRequest, type BootFlags } from '../../../codec/ipmi/chassis-commands.ts';
 import { FruCmd, fruAreaInfoRequest, fruReadRequest, NETFN_STORAGE, parseFru } from '../../../codec/ipmi/fru-inventory.ts';
 import type { BmcTarget, BootDevice, CallOptions, Inventory, PowerDriver, PowerOp, PowerState } from '../../capabilities.ts';
 import { PowerError } from '../../power-error.ts';
-import { IpmiSession } from './ipmi-session.ts';
+import { IpmiSession, type CipherSuite } from './ipmi-session.ts';
 
 export interface IpmiDriverOptions {
   /** Wait before retransmitting a request (default 1000 ms; keep above the BMC's slowest command). */
   retryMs?: number;
   /** Retransmissions per request (default 3). */
   retries?: number;
+  /** RMCP+ cipher suite: 3 (default, SHA1) or 17 (SHA256). */
+  cipherSuite?: CipherSuite;
 }
 
 const CONTROL: Record<Exclude<PowerOp, 'cycle'>, number> = {

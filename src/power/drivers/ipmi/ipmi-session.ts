@@ -1,9 +1,9 @@
-// An IPMI v2.0 RMCP+ session (cipher suite 3) over one UDP socket: open (auth caps, Open Session, RAKP 1-4), commands, close.
+// An IPMI v2.0 RMCP+ session (cipher suite 3 or 17) over one UDP socket: open (auth caps, Open Session, RAKP 1-4), commands, close.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Cmd, closeSessionRequest, decodeChannelAuthCapabilities, getChannelAuthCapabilitiesRequest, NETFN_APP, setSessionPrivilegeRequest } from '../../../codec/ipmi/app-commands.ts';
 import { completionCodeText, decodeIpmiResponse, encodeIpmiRequest } from '../../../codec/ipmi/ipmi-message.ts';
-import { CIPHER_SUITE_3, decodeOpenSessionResponse, encodeOpenSessionRequest } from '../../../codec/ipmi/open-session.ts';
-import { deriveKey, rakp2AuthCode, rakp3AuthCode, rakp4Icv, sessionIntegrityKey, type RakpContext } from '../../../codec/ipmi/rakp-hmac-sha1.ts';
+import { CIPHER_SUITE_17, CIPHER_SUITE_3, decodeOpenSessionResponse, encodeOpenSessionRequest } from '../../../codec/ipmi/open-session.ts';
+import { deriveKey, rakp2AuthCode, rakp3AuthCode, rakp4Icv, sessionIntegrityKey, type RakpContext } from '../../../codec/ipmi/rakp-hmac.ts';
 import { decodeRakp2, decodeRakp4, encodeRakp1, encodeRakp3, NAME_ONLY_LOOKUP } from '../../../codec/ipmi/rakp-messages.ts';
 import { isAuthStatus, RAKP_STATUS_INVALID_INTEGRITY_CHECK, rmcpPlusStatusText } from '../../../codec/ipmi/rmcp-plus-status.ts';
 import { decodeV15, encodeV15Unauthenticated } from '../../../codec/ipmi/session-v15.ts';
@@ -15,8 +15,13 @@ import { UdpExchange, type RetryPolicy } from './udp-exchange.ts';
 export const IPMI_DEFAULT_PORT = 623;
 const PRIV_ADMIN = 4;
 
+/** 3 = SHA1 (what OpenIPMI's ipmi_sim and most BMCs speak), 17 = SHA256. */
+export type CipherSuite = 3 | 17;
+
 export interface IpmiSessionOptions extends Partial<RetryPolicy> {
   signal: AbortSignal;
+  /** Default 3. */
+  cipherSuite?: CipherSuite;
 }
 
 /** An IPMI command failed with a completion code. */
@@ -44,14 +49,16 @@ export class IpmiSession {
     const policy = { retryMs: opts.retryMs ?? 1000, retries: opts.retries ?? 3 };
     const udp = await UdpExchange.connect(target.address, target.port ?? IPMI_DEFAULT_PORT, opts.signal);
     try {
-      return await IpmiSession.handshake(udp, policy, target);
+      return await IpmiSession.handshake(udp, policy, target, opts.cipherSuite ?? 3);
     } catch (e) {
       udp.close();
       throw e;
     }
   }
 
-  private static async handshake(udp: UdpExchange, policy: RetryPolicy, target: BmcTarget): Promise<IpmiSession> {
+  private static async handshake(udp: UdpExchange, policy: RetryPolicy, target: BmcTarget, suite: CipherSuite): Promise<IpmiSession> {
+    const algorithms = suite === 17 ? CIPHER_SUITE_17 : CIPHER_SUITE_3;
+    const hash = suite === 17 ? 'sha256' : 'sha1';
     // §22.13, sent in an IPMI v1.5 wrapper because no session exists yet; it also tells "nobody there" early.
     const capsReq = encodeV15Unauthenticated(encodeIpmiRequest({ netFn: NETFN_APP, cmd: Cmd.getChannelAuthCapabilities, rqSeq: 0, data: getChannelAuthCapabilitiesRequest(PRIV_ADMIN) }));
     const caps = await udp.exchange(capsReq, (m) => {
@@ -73,14 +80,18 @@ export class IpmiSession {
       return typeof r === 'string' || r.tag !== tag ? undefined : r;
     };
 
-    // §13.17/§13.18: propose cipher suite 3.
+    // §13.17/§13.18: propose exactly one cipher suite.
     const open = await udp.exchange(
-      preSession(PayloadType.openSessionRequest, encodeOpenSessionRequest({ tag: 1, privilege: PRIV_ADMIN, consoleSessionId, algorithms: CIPHER_SUITE_3 })),
+      preSession(PayloadType.openSessionRequest, encodeOpenSessionRequest({ tag: 1, privilege: PRIV_ADMIN, consoleSessionId, algorithms })),
       accept(PayloadType.openSessionResponse, decodeOpenSessionResponse, 1),
       policy,
       'Open Session Request',
     );
-    if (open.status !== 0) throw new PowerError(isAuthStatus(open.status) ? 'auth' : 'bmc-error', `Open Session refused: ${rmcpPlusStatusText(open.status)}`);
+    if (open.status !== 0) throw new PowerError(isAuthStatus(open.status) ? 'auth' : 'bmc-error', `Open Session refused (cipher suite ${suite}): ${rmcpPlusStatusText(open.status)}`);
+    const got = open.algorithms;
+    if (!got || got.auth !== algorithms.auth || got.integrity !== algorithms.integrity || got.confidentiality !== algorithms.confidentiality) {
+      throw new PowerError('protocol', `BMC answered Open Session with other algorithms than cipher suite ${suite}`);
+    }
 
     // §13.20/§13.21: RAKP 1 -> RAKP 2, then check the BMC knows the same password.
     const username = Buffer.from(target.username, 'utf8');
@@ -96,7 +107,7 @@ export class IpmiSession {
       'RAKP Message 1',
     );
     if (rakp2.status !== 0) throw new PowerError(isAuthStatus(rakp2.status) ? 'auth' : 'bmc-error', `authentication failed: ${rmcpPlusStatusText(rakp2.status)}`);
-    const ctx: RakpContext = { consoleSessionId, bmcSessionId: open.bmcSessionId, consoleRandom, bmcRandom: rakp2.bmcRandom, bmcGuid: rakp2.bmcGuid, role, username, password };
+    const ctx: RakpContext = { hash, consoleSessionId, bmcSessionId: open.bmcSessionId, consoleRandom, bmcRandom: rakp2.bmcRandom, bmcGuid: rakp2.bmcGuid, role, username, password };
     const expected = rakp2AuthCode(ctx);
     if (rakp2.authCode.length !== expected.length || !timingSafeEqual(rakp2.authCode, expected)) {
       // Tell the BMC (RAKP 3 with an error status) so it frees the half-open session at once.
@@ -113,9 +124,10 @@ export class IpmiSession {
       'RAKP Message 3',
     );
     if (rakp4.status !== 0) throw new PowerError(isAuthStatus(rakp4.status) ? 'auth' : 'bmc-error', `authentication failed: ${rmcpPlusStatusText(rakp4.status)}`);
-    if (!rakp4.icv.subarray(0, 12).equals(rakp4Icv(ctx, sik))) throw new PowerError('auth', 'authentication failed: RAKP 4 integrity check value mismatch');
+    const icv = rakp4Icv(ctx, sik);
+    if (!rakp4.icv.subarray(0, icv.length).equals(icv)) throw new PowerError('auth', 'authentication failed: RAKP 4 integrity check value mismatch');
 
-    const s = new IpmiSession(udp, policy, consoleSessionId, open.bmcSessionId, { k1: deriveKey(sik, 1), k2: deriveKey(sik, 2) });
+    const s = new IpmiSession(udp, policy, consoleSessionId, open.bmcSessionId, { k1: deriveKey(hash, sik, 1), k2: deriveKey(hash, sik, 2), integrity: suite === 17 ? 'sha256-128' : 'sha1-96' });
     // §22.18: sessions start at User privilege; chassis control needs Operator or more.
     await s.command(NETFN_APP, Cmd.setSessionPrivilegeLevel, setSessionPrivilegeRequest(PRIV_ADMIN), 'Set Session Privilege Level');
     return s;
