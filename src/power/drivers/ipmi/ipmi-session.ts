@@ -71,7 +71,7 @@ export class IpmiSession {
     if (typeof c === 'string') throw new PowerError('protocol', c);
     if (!c.ipmi20) throw new PowerError('unsupported', 'BMC does not offer IPMI v2.0 (RMCP+) on this channel');
 
-    const consoleSessionId = randomBytes(4).readUInt32LE() | 1; // never 0: 0 means "no session"
+    const consoleSessionId = (randomBytes(4).readUInt32LE() | 1) >>> 0; // never 0 ("no session"); >>> 0 keeps it unsigned
     const preSession = (payloadType: number, payload: Buffer) => encodeV20({ payloadType, sessionId: 0, sequence: 0, payload });
     const accept = <T extends { tag: number }>(type: number, decode: (b: Buffer) => T | string, tag: number) => (m: Buffer) => {
       const p = decodeV20(m);
