@@ -5,7 +5,7 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnDetached, stopProcesses } from './processes.ts';
-import { OVMF_CODE, qemuArgs, vmMac, waitForMarker } from './qemu-vm.ts';
+import { BOOT_GAVE_UP, OVMF_CODE, qemuArgs, vmMac, waitForMarker } from './qemu-vm.ts';
 
 const base = { name: 'vm0', netns: 'ns', tap: 'tap0', mac: '52:54:00:01:02:03', dir: '/d', uuid: 'u-1', serialLog: '/d/s.log', varsFile: '/d/v.fd' };
 
@@ -44,6 +44,22 @@ test('waitForMarker: finds a line appended later; fails fast when the VM process
     await assert.rejects(waitForMarker(log, 'NEVER', { timeoutMs: 10_000, vm: p }), /exited without printing NEVER/);
     await stopProcesses([p]);
     await assert.rejects(waitForMarker(log, 'NEVER', { timeoutMs: 300 }), /no NEVER/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('waitForMarker with failOn: firmware that gave up fails at once instead of at the timeout', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 's0-marker-'));
+  try {
+    const cases = ['No bootable device.', 'BdsDxe: No bootable option or device was found.', 'Kernel panic - not syncing: VFS', 'STAGE0-CALLBACK-FAILED mac=x'];
+    for (const line of cases) {
+      const log = join(dir, 'serial.log');
+      writeFileSync(log, `Booting from ROM...\r\n${line}\r\n`);
+      const t0 = Date.now();
+      await assert.rejects(waitForMarker(log, 'STAGE0-CALLBACK-OK', { timeoutMs: 20_000, failOn: BOOT_GAVE_UP }), /VM gave up/, line);
+      assert.ok(Date.now() - t0 < 2000);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -99,18 +99,25 @@ export interface MarkerSeen {
 }
 
 /**
- * Polls the serial log until a line contains `marker`. Rejects on timeout, or when the VM (if given)
- * has exited without printing it — a powered-off VM will never print it.
+ * Polls the serial log until a line contains `marker`. Rejects on timeout, when the VM (if given) has
+ * exited without printing it, or when a line matches `failOn` (firmware that gave up will never print it).
  */
-export async function waitForMarker(serialLog: string, marker: string, opts: { timeoutMs: number; vm?: LabProcess; sinceMs?: number }): Promise<MarkerSeen> {
+/** Serial-console lines after which a lab VM will never call back: no boot device left, panic, failed callback. */
+export const BOOT_GAVE_UP = /No bootable device|No bootable option or device was found|Kernel panic|STAGE0-CALLBACK-FAILED/;
+
+export async function waitForMarker(
+  serialLog: string,
+  marker: string,
+  opts: { timeoutMs: number; vm?: LabProcess; sinceMs?: number; failOn?: RegExp },
+): Promise<MarkerSeen> {
   const t0 = opts.sinceMs ?? Date.now();
-  const find = (): string | undefined => {
-    const text = existsSync(serialLog) ? readFileSync(serialLog, 'latin1') : '';
-    return text.split(/\r?\n/).find((l) => l.includes(marker));
-  };
+  const lines = (): string[] => (existsSync(serialLog) ? readFileSync(serialLog, 'latin1') : '').split(/\r?\n/);
+  const find = (): string | undefined => lines().find((l) => l.includes(marker));
   while (Date.now() - t0 < opts.timeoutMs) {
     const line = find();
     if (line !== undefined) return { line: line.trim(), elapsedMs: Date.now() - t0 };
+    const failed = opts.failOn && lines().find((l) => opts.failOn!.test(l));
+    if (failed) throw new Error(`VM gave up (${failed.trim()}) after ${Math.round((Date.now() - t0) / 1000)} s (serial log ${serialLog})`);
     if (opts.vm && !isRunning(opts.vm)) {
       const late = find();
       if (late !== undefined) return { line: late.trim(), elapsedMs: Date.now() - t0 };

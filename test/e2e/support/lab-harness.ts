@@ -8,7 +8,8 @@ import { labUp, tailLogs, type LabUpOptions } from '../../../src/lab/lab.ts';
 import { listNetns } from '../../../src/lab/netns.ts';
 import { isRunning } from '../../../src/lab/processes.ts';
 import { CALLBACK_OK_MARKER } from '../../../src/lab/initramfs-scripts.ts';
-import { waitForMarker, type VmProcess } from '../../../src/lab/qemu-vm.ts';
+import { BOOT_GAVE_UP, waitForMarker, type VmProcess } from '../../../src/lab/qemu-vm.ts';
+import { nsHttp } from '../../../src/lab/ns-http.ts';
 
 /** Same root as `stage0 lab` so the kernel .deb and built assets are shared (env STAGE0_LAB_ROOT overrides). */
 export const E2E_LAB_ROOT = process.env.STAGE0_LAB_ROOT ?? '/var/tmp/stage0-lab';
@@ -25,9 +26,15 @@ export function uniqueLabName(purpose: string): string {
   return `t${purpose}${process.pid.toString(36)}${randomBytes(2).toString('hex')}`.slice(0, 25);
 }
 
-/** Everything worth reading when a boot test fails: tails of serial, server, HTTP and helper logs. */
-export function labDiagnostics(state: LabState, lines = 40): string {
-  return `lab ${state.name} (${state.server}, ${state.firmware}, ${state.netns})\n${tailLogs(state.dir, lines)}`;
+/** Everything worth reading when a boot test fails: tails of serial, server, HTTP and helper logs; stage0's event log. */
+export async function labDiagnostics(state: LabState, lines = 40): Promise<string> {
+  let events = '';
+  if (state.server === 'stage0') {
+    const r = await nsHttp(state.netns, 'GET', `${state.serverUrl}/api/v1/events?limit=200`).catch((err: Error) => ({ status: 0, body: err.message }));
+    const items = r.status === 200 ? (JSON.parse(r.body) as { items: { time: string; node: string | null; kind: string; details: unknown }[] }).items : [];
+    events = `----- stage0 events (HTTP ${r.status}) -----\n${items.map((e) => `${e.time} ${e.node ?? '-'} ${e.kind} ${JSON.stringify(e.details)}`).join('\n') || r.body}\n`;
+  }
+  return `lab ${state.name} (${state.server}, ${state.firmware}, ${state.netns})\n${tailLogs(state.dir, lines)}\n${events}`;
 }
 
 export type LabTestOptions = Omit<LabUpOptions, 'root' | 'name'> & { purpose: string };
@@ -46,7 +53,7 @@ export async function withLab<T>(opts: LabTestOptions, body: (state: LabState) =
     return await body(state);
   } catch (err) {
     const latest = loadLabState(E2E_LAB_ROOT, name) ?? state;
-    if (latest) process.stderr.write(`\n===== ${name} failed: ${(err as Error).message}\n${labDiagnostics(latest)}\n`);
+    if (latest) process.stderr.write(`\n===== ${name} failed: ${(err as Error).message}\n${await labDiagnostics(latest)}\n`);
     throw err;
   } finally {
     const latest = loadLabState(E2E_LAB_ROOT, name) ?? state;
@@ -74,7 +81,7 @@ export interface BootResult {
 /** Waits for the VM's callback marker (the initramfs got DHCP and reached the callback URL). */
 export async function waitForBoot(vm: VmProcess, timeoutMs = BOOT_TIMEOUT_MS): Promise<BootResult> {
   const since = Date.parse(vm.startedAt);
-  const seen = await waitForMarker(vm.serialLog, CALLBACK_OK_MARKER, { timeoutMs, vm, sinceMs: since });
+  const seen = await waitForMarker(vm.serialLog, CALLBACK_OK_MARKER, { timeoutMs, vm, sinceMs: since, failOn: BOOT_GAVE_UP });
   assert.ok(seen.line.includes(`mac=${vm.mac}`), `marker names another MAC: ${seen.line}`);
   return { vm, line: seen.line, seconds: Math.round(seen.elapsedMs / 100) / 10 };
 }
