@@ -25,12 +25,12 @@ const CASES: Case[] = [
   {
     name: 'BIOS iPXE ROM (user class iPXE, arch 0): per-MAC boot script over HTTP, no ProxyDHCP wait',
     req: { arch: 0, vendorClass: 'PXEClient:Arch:00000:UNDI:002001', userClass: 'iPXE', ipxeOptions: true },
-    file: `${HTTP}/boot.ipxe?mac=${MAC}`, siaddr: '0.0.0.0', vendorClass: 'PXEClient', pxe43: '060108ff', ipxe175: 'b00101',
+    file: `${HTTP}/boot.ipxe?mac=${MAC}`, siaddr: '10.98.1.1', vendorClass: 'PXEClient', pxe43: '060108ff', ipxe175: 'b00101',
   },
   {
     name: 'iPXE on UEFI (user class iPXE, arch 7): boot script too',
     req: { arch: 7, vendorClass: 'PXEClient:Arch:00007:UNDI:003010', userClass: 'iPXE' },
-    file: `${HTTP}/boot.ipxe?mac=${MAC}`, siaddr: '0.0.0.0', vendorClass: 'PXEClient', pxe43: '060108ff', ipxe175: 'b00101',
+    file: `${HTTP}/boot.ipxe?mac=${MAC}`, siaddr: '10.98.1.1', vendorClass: 'PXEClient', pxe43: '060108ff', ipxe175: 'b00101',
   },
   {
     name: 'OVMF native PXE (arch 7): snponly.efi over TFTP',
@@ -45,7 +45,7 @@ const CASES: Case[] = [
   {
     name: 'OVMF HTTP boot (arch 16): ipxe.efi as URL with option 60 HTTPClient',
     req: { arch: 16, vendorClass: 'HTTPClient:Arch:00016:UNDI:003001' },
-    file: `${HTTP}/ipxe.efi`, siaddr: '0.0.0.0', vendorClass: 'HTTPClient',
+    file: `${HTTP}/ipxe.efi`, siaddr: '10.98.1.1', vendorClass: 'HTTPClient',
   },
   {
     name: 'BIOS PXE ROM (arch 0, no iPXE): undionly.kpxe over TFTP',

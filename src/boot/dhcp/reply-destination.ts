@@ -10,8 +10,12 @@ export interface ReplyDestination {
 }
 
 export function replyDestination(req: DhcpRequest, res: DhcpPacket, ports: DhcpPorts): ReplyDestination {
-  // Port 4011 requests come from a configured client: answer where it asked from.
-  if (req.via === 'proxy') return { address: req.source.address, port: req.source.port, broadcast: false };
+  // Port 4011: answer the port it asked from. iPXE sends this REQUEST before it has applied its address (it
+  // cannot answer ARP for ciaddr yet) and sets the broadcast flag for that reason: honour the flag, else unicast.
+  if (req.via === 'proxy') {
+    const broadcast = (req.packet.flags & 0x8000) !== 0;
+    return { address: broadcast ? '255.255.255.255' : req.source.address, port: req.source.port, broadcast };
+  }
   // §4.1: giaddr set -> to the relay agent's server port.
   if (req.relay) return { address: req.relay, port: ports.server, broadcast: false };
   // §4.1: a NAK without relay is broadcast; an answer to a client that has an address goes to ciaddr.

@@ -37,7 +37,8 @@ function withBootOptions(res: DhcpPacket, answer: BootAnswer, req: DhcpRequest, 
       tftpServerName: answer.nextServer, bootfileName: answer.filename,
     });
   } else {
-    out = withOptions({ ...res, file: answer.url.length <= FILE_FIELD_MAX ? answer.url : '' }, { bootfileName: answer.url });
+    // siaddr too: iPXE accepts a ProxyDHCP offer/ACK only with next-server AND a boot file (dhcp_has_pxeopts).
+    out = withOptions({ ...res, siaddr: req.serverAddress, file: answer.url.length <= FILE_FIELD_MAX ? answer.url : '' }, { bootfileName: answer.url });
   }
   const vc = req.vendorClass ?? '';
   if (answer.kind === 'http' && vc.startsWith('HTTPClient')) {
