@@ -41,7 +41,7 @@ export class DefaultBootFileChooser implements BootFileChooser {
     if (req.isIpxe) return { kind: 'http', url: `${httpBase}/boot.ipxe?mac=${req.mac}` };
     switch (req.arch) {
       case ARCH.EFI_X64_HTTP:
-        return { kind: 'http', url: `${httpBase}/ipxe.efi` };
+        return { kind: 'http', url: `${httpBase}/boot/ipxe/ipxe.efi` };
       case ARCH.EFI_X64:
       case ARCH.EFI_BC:
         return { kind: 'tftp', filename: 'snponly.efi', nextServer: tftpServer };

@@ -45,7 +45,7 @@ const CASES: Case[] = [
   {
     name: 'OVMF HTTP boot (arch 16): ipxe.efi as URL with option 60 HTTPClient',
     req: { arch: 16, vendorClass: 'HTTPClient:Arch:00016:UNDI:003001' },
-    file: `${HTTP}/ipxe.efi`, siaddr: '10.98.1.1', vendorClass: 'HTTPClient',
+    file: `${HTTP}/boot/ipxe/ipxe.efi`, siaddr: '10.98.1.1', vendorClass: 'HTTPClient',
   },
   {
     name: 'BIOS PXE ROM (arch 0, no iPXE): undionly.kpxe over TFTP',
