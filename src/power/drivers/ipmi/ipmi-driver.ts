@@ -87,7 +87,10 @@ export function createIpmiDriver(options: IpmiDriverOptions = {}): PowerDriver {
           // Power cycle of a host that is off is "no effect or error" (§28.3): like bmclib, cycle an off host = on.
           control = (await readPowerOn(s)) === false ? ChassisControl.powerUp : ChassisControl.powerCycle;
         } else control = CONTROL[op];
-        await s.command(NETFN_CHASSIS, ChassisCmd.control, Buffer.from([control]), `Chassis Control (${op})`);
+        // Chassis Control is not idempotent (a second "cycle" cycles again) and BMCs may take a while to answer it
+        // (ipmi_sim blocks on its chassis program): wait at least 2 s before sending it again.
+        const slow = { ...s.retryPolicy, retryMs: Math.max(s.retryPolicy.retryMs, 2000), retries: Math.min(s.retryPolicy.retries, 2) };
+        await s.command(NETFN_CHASSIS, ChassisCmd.control, Buffer.from([control]), `Chassis Control (${op})`, slow);
       });
     },
 

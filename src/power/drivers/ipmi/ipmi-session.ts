@@ -134,8 +134,8 @@ export class IpmiSession {
   }
 
   /** Sends one IPMI request in the session; resolves with the response data after a zero completion code. */
-  async command(netFn: number, cmd: number, data: Uint8Array = Buffer.alloc(0), what = `command ${netFn.toString(16)}/${cmd.toString(16)}`): Promise<Buffer> {
-    const r = await this.commandRaw(netFn, cmd, data, what);
+  async command(netFn: number, cmd: number, data: Uint8Array = Buffer.alloc(0), what = `command ${netFn.toString(16)}/${cmd.toString(16)}`, policy?: RetryPolicy): Promise<Buffer> {
+    const r = await this.commandRaw(netFn, cmd, data, what, policy);
     if (r.completionCode !== 0) throw new IpmiCompletionError(r.completionCode, what);
     return r.data;
   }
@@ -152,6 +152,11 @@ export class IpmiSession {
       if (typeof r === 'string' || r.rqSeq !== rqSeq || r.cmd !== cmd || r.netFn !== netFn + 1) return undefined;
       return { completionCode: r.completionCode, data: r.data };
     }, policy, what);
+  }
+
+  /** This session's retry policy, for callers that need a slower one for a single command. */
+  get retryPolicy(): RetryPolicy {
+    return this.policy;
   }
 
   /** Close Session (§22.19), one try, then the socket; safe to call twice. */
