@@ -158,6 +158,55 @@ if (process.argv[1] === 'relay') {
   console.log(JSON.stringify({ relay: await replies }));
   process.exit(0);
 }
+if (process.argv[1] === 'dora' || process.argv[1] === 'flood') {
+  // Load from a relay agent (like perfdhcp): many clients, one socket on 10.98.1.2:67, replies matched by xid.
+  const s = await socket('10.98.1.2', 67);
+  const waiting = new Map();
+  let replies = 0;
+  s.on('message', (m) => { try { const p = decodeDhcp(m); replies++; waiting.get(p.xid)?.(p); } catch {} });
+  const total = Number(process.argv[2]);
+  const macOf = (i) => '02:4c:' + [24, 16, 8, 0].map((b) => ((i >>> b) & 255).toString(16).padStart(2, '0')).join(':');
+  const send = (r) => s.send(clientBytes({ giaddr: '10.98.1.2', ...r }), 67, '10.98.1.1');
+  const t0 = performance.now();
+  if (process.argv[1] === 'flood') {
+    // Paced: total DISCOVERs from fresh random MACs over argv[3] ms, in 10 ms batches.
+    const ms = Number(process.argv[3]);
+    const seed = Math.floor(Math.random() * 1e9);
+    for (let sent = 0, tick = 0; sent < total; tick++) {
+      const upto = Math.min(total, Math.ceil((total * (tick + 1) * 10) / ms));
+      for (; sent < upto; sent++) send({ type: 'DISCOVER', mac: macOf(seed + sent), xid: sent });
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    console.log(JSON.stringify({ flood: { sent: total, offers: replies, ms: Math.round(performance.now() - t0) } }));
+    process.exit(0);
+  }
+  const exchange = (r) => new Promise((resolve) => {
+    let tries = 0;
+    const go = () => {
+      if (tries++ === 3) { waiting.delete(r.xid); return resolve(undefined); }
+      const t = setTimeout(go, 1000);
+      waiting.set(r.xid, (p) => { clearTimeout(t); waiting.delete(r.xid); resolve(p); });
+      send(r);
+    };
+    go();
+  });
+  const leases = [];
+  let next = 0;
+  const window = Number(process.argv[3]);
+  await Promise.all(Array.from({ length: window }, async () => {
+    while (next < total) {
+      const i = next++;
+      const mac = macOf(i);
+      const offer = await exchange({ type: 'DISCOVER', mac, xid: 2 * i + 1 });
+      if (!offer) continue;
+      const ack = await exchange({ type: 'REQUEST', mac, xid: 2 * i + 2, serverId: offer.options.serverId, requestedIp: offer.yiaddr });
+      if (ack?.options.messageType === 'ACK') leases.push([mac, ack.yiaddr]);
+    }
+  }));
+  console.log(JSON.stringify({ dora: { clients: total, acks: leases.length, ms: Math.round(performance.now() - t0), leases } }));
+  process.exit(0);
+}
 // PXE client next to two servers (RFC 4578, PXE 2.1 §2.2): DISCOVER, pick the address offer, REQUEST it, then 4011.
 const s = await socket('0.0.0.0', 68);
 const offers = collect(s, 0x5150002, 2000);
@@ -199,8 +248,9 @@ function serverConfig(mode: 'authoritative' | 'proxy'): DhcpServiceConfig {
 }
 const NODES = { [MAC.c2]: { node: 'node-c2', ip: '10.98.2.50' } };
 
-async function startServer(mode: 'authoritative' | 'proxy') {
-  const srv = start(NS.srv, nodeArgs(SERVER_CHILD), { S0T_DHCP_CONFIG: JSON.stringify(serverConfig(mode)), S0T_DHCP_NODES: JSON.stringify(NODES) });
+async function startServer(mode: 'authoritative' | 'proxy', over: Partial<DhcpServiceConfig> = {}, nodes: Record<string, { node: string; ip?: string }> = NODES) {
+  const config = { ...serverConfig(mode), ...over };
+  const srv = start(NS.srv, nodeArgs(SERVER_CHILD), { S0T_DHCP_CONFIG: JSON.stringify(config), S0T_DHCP_NODES: JSON.stringify(nodes) });
   await srv.waitFor(/"ready"/);
   return {
     ...srv,
@@ -276,6 +326,49 @@ describe('DHCP listener in network namespaces (root)', { timeout: 120_000 }, () 
       const counters = await srv.stop();
       assert.ok((counters['replied.OFFER'] ?? 0) >= 3, JSON.stringify(counters));
       assert.ok((counters['replied.ACK'] ?? 0) >= 2, JSON.stringify(counters));
+    });
+  });
+
+  describe('load through a relay (random MACs, like perfdhcp)', () => {
+    const BIG_POOL: Partial<DhcpServiceConfig> = {
+      subnets: [{ cidr: '10.98.1.0/24', pools: [{ start: '10.98.1.10', end: '10.98.1.250' }] }],
+    };
+    const KNOWN_C1 = { [MAC.c1]: { node: 'node-c1', ip: '10.98.1.60' } };
+
+    it('completes 200 DORA exchanges, 16 at a time, and never gives an address to two MACs', async () => {
+      const srv = await startServer('authoritative', { ...BIG_POOL, rateLimit: { burst: 100_000, perSecond: 100_000 } }, KNOWN_C1);
+      try {
+        const c = start(NS.relay, nodeArgs(RAW_CLIENT, 'dora', '200', '16'));
+        const r = JSON.parse(await c.waitFor(/"dora"/, 60_000)).dora as { acks: number; ms: number; leases: [string, string][] };
+        console.log(`DORA through relay: ${r.acks} leases in ${r.ms} ms = ${Math.round((r.acks * 1000) / r.ms)} leases/s`);
+        assert.equal(r.acks, 200);
+        assert.equal(new Set(r.leases.map(([, a]) => a)).size, 200, 'an address was given twice');
+        assert.ok(!r.leases.some(([, a]) => a === '10.98.1.60'), 'a reserved address went to an unknown MAC');
+        const byIp = new Map<unknown, Set<unknown>>();
+        for (const e of srv.events().filter((x) => x.kind === 'dhcp.ack')) byIp.set(e.details.ip, (byIp.get(e.details.ip) ?? new Set()).add(e.details.mac));
+        for (const [a, macs] of byIp) assert.equal(macs.size, 1, `${String(a)} ACKed to ${[...macs].join(', ')}`);
+      } finally {
+        await srv.stop();
+      }
+    });
+
+    it('a random-MAC flood is rate limited and the known node still gets its reserved address', async () => {
+      const srv = await startServer('authoritative', BIG_POOL, KNOWN_C1);
+      try {
+        const c = start(NS.relay, nodeArgs(RAW_CLIENT, 'flood', '4000', '4000'));
+        await new Promise((r) => setTimeout(r, 800));
+        const l = await udhcpc(NS.c1, 'c1', []);
+        assert.equal(l.ip, '10.98.1.60');
+        const f = JSON.parse(await c.waitFor(/"flood"/, 30_000)).flood as { sent: number; offers: number; ms: number };
+        console.log(`flood: ${f.sent} DISCOVERs from random MACs in ${f.ms} ms, ${f.offers} OFFERs`);
+        // Shared bucket for unknown MACs: 8 x 16 burst + 2 x 16 per second.
+        assert.ok(f.offers < 128 + 32 * 6, `flood not limited: ${f.offers} offers`);
+      } finally {
+        const counters = await srv.stop();
+        console.log('flood counters', JSON.stringify(counters));
+        assert.ok((counters['rate-limited.unknown-total'] ?? 0) > 3000, JSON.stringify(counters));
+        assert.ok(!srv.events().some((e) => e.details.ip === '10.98.1.60' && e.details.mac !== MAC.c1));
+      }
     });
   });
 
