@@ -10,6 +10,7 @@ import { registerEventCommands } from './commands/event-commands.ts';
 import { registerInventoryDocCommands } from './commands/inventory-doc-commands.ts';
 import { registerServeCommand } from './commands/serve-command.ts';
 import { registerConfigCommands } from './commands/config-commands.ts';
+import { registerLabCommands } from './commands/lab.ts';
 import { ConfigError } from '../config/load-config.ts';
 
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerXcatDefCommands(program);
   registerEventCommands(program);
   registerInventoryDocCommands(program);
+  registerLabCommands(program);
   return program;
 }
 
