@@ -20,7 +20,7 @@ describe('lintTemplates', () => {
       'net.cfg': 'ip={{ node.ip }}\nmask={{ node.netmask }}\ngw={{ node.gateway | default(node.ip) }}\n',
       'ok.cfg': '{{ node.name }} {{ node.dns | default("") }}',
     };
-    const result = lintTemplates(templates, [node('a', { ip: '10.0.0.5', netmask: '255.0.0.0' }), node('b', {})], engine);
+    const result = lintTemplates(templates, [node('a', { ip: '10.0.0.5', netmask: '255.0.0.0' }), node('b', {})]);
     assert.deepEqual(result, [
       {
         node: 'b',

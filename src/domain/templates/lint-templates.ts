@@ -1,4 +1,5 @@
 // Renders every template for every node in strict mode and reports what is missing, before any machine boots.
+import { SafeTemplateEngine } from './safe-template-engine.ts';
 import type { TemplateEngine, MissingVariable } from './template-engine.ts';
 import { TemplateError } from './template-error.ts';
 
@@ -24,9 +25,13 @@ export interface LintNode {
 /**
  * Only (node, template) pairs with problems are returned, in input order. A missing variable is reported once per
  * place it is used; to list them all (strict rendering stops at the first), the template is rendered a second time
- * leniently, collecting every missing variable. `engine` must be strict.
+ * leniently, collecting every missing variable. `engine` must be strict; by default the built-in engine.
  */
-export function lintTemplates(templates: ReadonlyMap<string, string> | Readonly<Record<string, string>>, nodes: readonly LintNode[], engine: TemplateEngine): LintResult[] {
+export function lintTemplates(
+  templates: ReadonlyMap<string, string> | Readonly<Record<string, string>>,
+  nodes: readonly LintNode[],
+  engine: TemplateEngine = new SafeTemplateEngine({ strict: true }),
+): LintResult[] {
   if (!engine.strict) throw new TypeError('lintTemplates needs a strict template engine');
   const entries = templates instanceof Map ? [...templates.entries()] : Object.entries(templates);
   const out: LintResult[] = [];
