@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite starts for real (PostgreSQL, QEMU, iPXE, OVMF, dnsmasq, TFTP clients…).
+# Installs the Debian packages the test suite starts for real (PostgreSQL, QEMU, iPXE, OVMF, dnsmasq, TFTP clients,
+# ipmi_sim, cloud-init's schema checker, sushy…). Only what is missing; apt is retried on transient network errors.
 set -euo pipefail
 pkgs=(postgresql-15 qemu-system-x86 ipxe-qemu ipxe ovmf busybox-static dnsmasq-base cpio xz-utils iproute2
-      tftp-hpa atftp curl python3 kmod tftpd-hpa cloud-init openipmi ipmitool python3-sushy openssl)
+      tftp-hpa atftp curl python3 kmod cloud-init openipmi ipmitool python3-sushy openssl)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "install-test-deps: installing ${missing[*]}" >&2
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "install-test-deps: installing ${missing[*]}" >&2
+for attempt in 1 2 3 4; do
+  if apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; then
+    exit 0
+  fi
+  echo "install-test-deps: apt failed (attempt $attempt), retrying in $((attempt * 15)) s" >&2
+  sleep $((attempt * 15))
+done
+echo "install-test-deps: could not install ${missing[*]}" >&2
+exit 1
