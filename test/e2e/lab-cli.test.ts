@@ -9,11 +9,11 @@ import { deleteNetns, LAB_NETNS_PREFIX, listNetns } from '../../src/lab/netns.ts
 import { isRunning, spawnDetached } from '../../src/lab/processes.ts';
 import { E2E_LAB_ROOT, requireRoot, uniqueLabName } from './support/lab-harness.ts';
 
-const RUNNER = fileURLToPath(new URL('./support/lab-cli.ts', import.meta.url));
-const TSX = fileURLToPath(new URL('../../node_modules/tsx/dist/esm/index.mjs', import.meta.url));
+/** The real entry point, as a user runs it. */
+const STAGE0 = fileURLToPath(new URL('../../bin/stage0', import.meta.url));
 
 function lab(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', TSX, RUNNER, 'lab', ...args, '--root', E2E_LAB_ROOT], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(STAGE0, ['lab', ...args, '--root', E2E_LAB_ROOT], { encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

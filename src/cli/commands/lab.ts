@@ -1,5 +1,5 @@
 // `stage0 lab up|status|down`: a throwaway network-boot lab (namespace, bridge, stage0 or dnsmasq, QEMU VMs).
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { CliError } from '../api-client.ts';
 import { labUp } from '../../lab/lab.ts';
 import { labDown, labDownAll, labHealth, type LabHealth } from '../../lab/lab-down.ts';
@@ -10,16 +10,17 @@ import { CALLBACK_OK_MARKER } from '../../lab/initramfs-scripts.ts';
 /** Where labs live unless --root says otherwise: cache/ (kernel .deb), assets/, labs/<name>/. */
 export const DEFAULT_LAB_ROOT = '/var/tmp/stage0-lab';
 
+/** Commander turns InvalidArgumentError (only that) into a one-line usage error with exit code 2. */
 function oneOf<T extends string>(flag: string, allowed: readonly T[]) {
   return (value: string): T => {
-    if (!(allowed as readonly string[]).includes(value)) throw new Error(`${flag} must be one of ${allowed.join(', ')}`);
+    if (!(allowed as readonly string[]).includes(value)) throw new InvalidArgumentError(`${flag} must be one of ${allowed.join(', ')}`);
     return value as T;
   };
 }
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 50) throw new Error('--nodes must be an integer 1..50');
+  if (!Number.isInteger(n) || n < 1 || n > 50) throw new InvalidArgumentError('--nodes must be an integer 1..50');
   return n;
 }
 
