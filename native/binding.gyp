@@ -4,6 +4,11 @@
       "target_name": "stage0_net",
       "sources": ["stage0-net.c"],
       "cflags": ["-Wall", "-Wextra", "-O2"]
+    },
+    {
+      "target_name": "stage0_ra",
+      "sources": ["stage0-ra.c"],
+      "cflags": ["-Wall", "-Wextra", "-O2"]
     }
   ]
 }
