@@ -2,7 +2,7 @@
 // at once instead of timing out (~13 s per boot, docs/lab.md); advertises only, never changes interface addresses.
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { encodeRouterAdvertisement } from '../codec/ndp/router-advertisement.ts';
 import { decodeRouterSolicitation } from '../codec/ndp/router-solicitation.ts';
@@ -64,7 +64,7 @@ function linkFacts(ifname: string): LinkFacts {
   const out = execFileSync('ip', ['-j', 'addr', 'show', 'dev', ifname], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const [link] = JSON.parse(out || '[]') as { address?: string; addr_info?: { family: string; local: string; prefixlen: number }[] }[];
   const v4 = link?.addr_info?.find((a) => a.family === 'inet');
-  return { ...(link?.address && /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(link.address) && { mac: link.address }), ...(v4 && { ipv4: { address: v4.local, prefixLength: v4.prefixlen } }) };
+  return { ...(link?.address && /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(link.address) && link.address !== '00:00:00:00:00:00' && { mac: link.address }), ...(v4 && { ipv4: { address: v4.local, prefixLength: v4.prefixlen } }) };
 }
 
 function ipv6Disabled(ifname: string): boolean {
@@ -96,6 +96,7 @@ export function startRouterAdvertiser(opts: RouterAdvertiserOptions): RouterAdve
   return { advertising, counters, close: closeAll };
 
   function startLink(ifname: string): void {
+    if (!existsSync(`/sys/class/net/${ifname}`)) throw new Error(`cannot advertise on ${ifname}: no such interface here`);
     if (ipv6Disabled(ifname)) {
       opts.log.warn({ interface: ifname }, 'IPv6 disabled on interface: no router advertisements there');
       return;
