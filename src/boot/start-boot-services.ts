@@ -16,6 +16,7 @@ import { macFromConfigPath, renderGrubConfig, renderPxelinuxConfig } from './con
 import { planBoot, type KernelSpec } from './http/boot-plan.ts';
 import type { BootNodeLookup } from './http/boot-http-routes.ts';
 import type { IpMacTable } from '../net/ip-mac-table.ts';
+import { startRouterAdvertiser } from '../net/router-advertiser.ts';
 
 export interface BootServiceDeps {
   config: Readonly<Config>;
@@ -78,6 +79,11 @@ export async function startBootServices(d: BootServiceDeps): Promise<RunningBoot
       await listener.start();
       closers.push(() => listener.stop());
       logger.info({ mode: config.dhcp.mode, interfaces: config.dhcp.interfaces }, 'DHCP listening');
+    }
+    if (config.ipv6RouterAdvertisements && config.dhcp.interfaces.length > 0) {
+      // Without an RA on the link iPXE waits ~13 s for IPv6 autoconfiguration on every boot (docs/lab.md).
+      const ra = startRouterAdvertiser({ interfaces: [...config.dhcp.interfaces], log: logger.child({ svc: 'ra' }) });
+      closers.push(async () => ra.close());
     }
     if (config.tftp.enabled) {
       const httpBase = config.boot.httpBase ?? `http://${config.tftp.listen}:${config.api.port}`;

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { assertSubsequence, BOOT_TIMEOUT_MS, waitForBoot, withLab } from './support/lab-harness.ts';
 import { ev, showEvent, timelineWith } from './support/stage0-timeline.ts';
 
-test('BIOS VM: stage0 DHCP -> HTTP boot script -> assets -> callback, in that order on the node timeline', { timeout: BOOT_TIMEOUT_MS + 90_000 }, async (t) => {
-  await withLab({ purpose: 'sbios', nodes: 1, firmware: 'bios', server: 'stage0' }, async (lab) => {
+test('BIOS VM (stage0 sends IPv6 RAs): stage0 DHCP -> HTTP boot script -> assets -> callback, in that order on the node timeline', { timeout: BOOT_TIMEOUT_MS + 90_000 }, async (t) => {
+  await withLab({ purpose: 'sbios', nodes: 1, firmware: 'bios', server: 'stage0', ipv6Ra: true }, async (lab) => {
     const vm = lab.vms[0]!;
     const node = lab.nodes[0]!.name;
     const boot = await waitForBoot(vm);
