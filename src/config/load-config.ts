@@ -4,7 +4,17 @@ import path from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { ConfigSchema, type Config } from './config-schema.ts';
-import { inNetwork, parseCidr, parseIpv4 } from '../net/ipv4.ts';
+import { cidrContains, ipToInt, parseCidr, type Cidr } from '../boot/dhcp/ipv4.ts';
+
+const isIpv4 = (text: string): boolean => attempt(() => ipToInt(text)) !== undefined;
+const cidrOf = (text: string): Cidr | undefined => attempt(() => parseCidr(text));
+function attempt<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}
 
 export interface ConfigProblem {
   /** Dotted key path, e.g. "dhcp.subnets[0].pool[1].end". */
@@ -48,25 +58,23 @@ function semanticProblems(c: Config): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const ipKeys: [string, string | undefined][] = [];
   c.dhcp.subnets.forEach((s, i) => {
-    const net = parseCidr(s.cidr);
+    const net = cidrOf(s.cidr);
     if (!net) {
       problems.push({ key: `dhcp.subnets[${i}].cidr`, message: `'${s.cidr}' is not a valid IPv4 network` });
       return;
     }
     s.pool.forEach((r, j) => {
-      const start = parseIpv4(r.start);
-      const end = parseIpv4(r.end);
-      for (const [k, ip, text] of [['start', start, r.start], ['end', end, r.end]] as const) {
-        if (ip === undefined) problems.push({ key: `dhcp.subnets[${i}].pool[${j}].${k}`, message: `'${text}' is not an IPv4 address` });
-        else if (!inNetwork(net, ip)) problems.push({ key: `dhcp.subnets[${i}].pool[${j}].${k}`, message: `${text} is outside ${s.cidr}` });
+      for (const [k, text] of [['start', r.start], ['end', r.end]] as const) {
+        if (!isIpv4(text)) problems.push({ key: `dhcp.subnets[${i}].pool[${j}].${k}`, message: `'${text}' is not an IPv4 address` });
+        else if (!cidrContains(net, text)) problems.push({ key: `dhcp.subnets[${i}].pool[${j}].${k}`, message: `${text} is outside ${s.cidr}` });
       }
-      if (start !== undefined && end !== undefined && start > end)
+      if (isIpv4(r.start) && isIpv4(r.end) && ipToInt(r.start) > ipToInt(r.end))
         problems.push({ key: `dhcp.subnets[${i}].pool[${j}]`, message: `start ${r.start} is after end ${r.end}` });
     });
     ipKeys.push([`dhcp.subnets[${i}].router`, s.router]);
     (s.dns ?? []).forEach((d, j) => ipKeys.push([`dhcp.subnets[${i}].dns[${j}]`, d]));
   });
-  for (const [key, ip] of ipKeys) if (ip !== undefined && parseIpv4(ip) === undefined) problems.push({ key, message: `'${ip}' is not an IPv4 address` });
+  for (const [key, ip] of ipKeys) if (ip !== undefined && !isIpv4(ip)) problems.push({ key, message: `'${ip}' is not an IPv4 address` });
   if (c.dhcp.mode !== 'off') {
     if (c.dhcp.interfaces.length === 0) problems.push({ key: 'dhcp.interfaces', message: `dhcp.mode is ${c.dhcp.mode}: name at least one interface to serve` });
     if (c.dhcp.mode === 'authoritative' && c.dhcp.subnets.length === 0)

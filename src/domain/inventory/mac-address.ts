@@ -1,9 +1,10 @@
 // MAC address normalisation: every accepted spelling becomes lower-case, colon-separated 'aa:bb:cc:dd:ee:ff'.
 import { DomainError } from '../errors.ts';
 
+// Colon and dash forms may drop leading zeros (BSD and some BMCs print 2:0:0:a:b:c).
 const SPELLINGS = [
-  /^([0-9a-f]{2})[:]([0-9a-f]{2})[:]([0-9a-f]{2})[:]([0-9a-f]{2})[:]([0-9a-f]{2})[:]([0-9a-f]{2})$/i,
-  /^([0-9a-f]{2})-([0-9a-f]{2})-([0-9a-f]{2})-([0-9a-f]{2})-([0-9a-f]{2})-([0-9a-f]{2})$/i,
+  /^([0-9a-f]{1,2}):([0-9a-f]{1,2}):([0-9a-f]{1,2}):([0-9a-f]{1,2}):([0-9a-f]{1,2}):([0-9a-f]{1,2})$/i,
+  /^([0-9a-f]{1,2})-([0-9a-f]{1,2})-([0-9a-f]{1,2})-([0-9a-f]{1,2})-([0-9a-f]{1,2})-([0-9a-f]{1,2})$/i,
   /^([0-9a-f]{2})([0-9a-f]{2})\.([0-9a-f]{2})([0-9a-f]{2})\.([0-9a-f]{2})([0-9a-f]{2})$/i, // Cisco aabb.ccdd.eeff
   /^([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i,
 ];
@@ -17,7 +18,7 @@ export function normalizeMac(input: unknown, field = 'mac'): string {
     const text = input.trim();
     for (const re of SPELLINGS) {
       const m = re.exec(text);
-      if (m) return m.slice(1).join(':').toLowerCase();
+      if (m) return m.slice(1).map((octet) => octet.padStart(2, '0')).join(':').toLowerCase();
     }
   }
   const shown = typeof input === 'string' ? `'${input}'` : JSON.stringify(input) ?? String(input);
