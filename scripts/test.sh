@@ -9,7 +9,7 @@ if [ "$(id -u)" = 0 ] && [ "${STAGE0_SKIP_APT:-0}" != 1 ]; then
   bash scripts/install-test-deps.sh
 fi
 if [ ! -d node_modules/better-sqlite3/build ] || [ ! -d node_modules/tsx ] || [ ! -f native/build/Release/stage0_net.node ]; then
-  npm ci --no-fund --no-audit
+  npm ci --prefer-offline --no-fund --no-audit
 fi
 
 npx tsc --noEmit -p .
