@@ -84,6 +84,10 @@ for (const kind of ['sqlite', 'postgres'] as StoreKind[]) {
       assert.equal(list.body.total, 20, 'n01 and node01-20 are in compute; node03 is excluded');
       assert.deepEqual(list.body.items.map((n: any) => n.name), ['node01', 'node02', 'node04', 'node05', 'node06']);
       assert.equal(list.body.items[2].effective.ip, '10.0.0.4');
+      const sparse = await api('GET', '/nodes?range=node0[1-2]&effective=true&fields=name,effective');
+      assert.deepEqual(Object.keys(sparse.body.items[0]).sort(), ['effective', 'name']);
+      assert.equal(sparse.body.items[1].effective.ip, '10.0.0.2');
+      assertProblem(await api('GET', '/nodes?fields=name,password'), 400, 'querystring.fields');
     });
 
     test('bulk change over a noderange, and removing a group row keeps membership', async () => {

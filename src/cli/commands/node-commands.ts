@@ -22,7 +22,9 @@ export async function addNodes(cmd: Command, range: string, assignments: string[
 
 export async function listNodes(cmd: Command, range: string | undefined, attrs: string[], opts: Json & { provenance?: boolean }): Promise<void> {
   const client = clientOf(cmd);
-  const nodes = await fetchAll<NodeView>(client, '/nodes', { range, effective: true, provenance: opts.provenance || undefined });
+  // Scripts asking for --json without attributes get whole nodes; everything else needs only these fields.
+  const fields = opts.json && attrs.length === 0 && !opts.provenance ? undefined : 'name,macs,groups,bmc,effective,provenance';
+  const nodes = await fetchAll<NodeView>(client, '/nodes', { range, effective: true, provenance: opts.provenance || undefined, fields });
   if (opts.provenance) {
     const rows = nodes.flatMap((n) =>
       Object.entries(n.provenance ?? {})
