@@ -59,19 +59,15 @@ const mutatedSource = fc
   });
 
 describe('template language fuzz', () => {
-  it('random sources: only TemplateError, within 5 s', () => {
-    const start = Date.now();
+  it('random sources: only TemplateError', () => {
     tally.ok = tally.error = 0;
     fc.assert(fc.property(fragmentSource, exercise), { numRuns: 3000, seed: 20261123 });
-    assert.ok(Date.now() - start < 5000, `took ${Date.now() - start} ms`);
     assert.ok(tally.ok > 1000 && tally.error > 1000, `both outcomes exercised: ${JSON.stringify(tally)}`);
   });
 
-  it('mutated shipped templates: only TemplateError, within 5 s', () => {
-    const start = Date.now();
+  it('mutated shipped templates: only TemplateError', () => {
     tally.ok = tally.error = 0;
     fc.assert(fc.property(mutatedSource, exercise), { numRuns: 1500, seed: 7 });
-    assert.ok(Date.now() - start < 5000, `took ${Date.now() - start} ms`);
     assert.ok(tally.ok > 500 && tally.error > 500, `both outcomes exercised: ${JSON.stringify(tally)}`);
   });
 
