@@ -1,18 +1,11 @@
-// One contract for every power driver (STYLE: "every power driver the same driver tests"): the same steps run
-// against the IPMI driver + a real ipmi_sim, and the Redfish driver + the project's HTTPS Redfish emulator.
+// The one contract every power driver passes (STYLE: "every power driver the same driver tests"); each driver's
+// test file gives it a lab: the IPMI driver + a real ipmi_sim, the Redfish driver + the project's HTTPS emulator.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { BmcTarget, PowerDriver } from '../../src/power/capabilities.ts';
-import { createIpmiDriver } from '../../src/power/drivers/ipmi/ipmi-driver.ts';
-import { createRedfishDriver } from '../../src/power/drivers/redfish/redfish-driver.ts';
-import { PowerError } from '../../src/power/power-error.ts';
-import { SIM_PASS, SIM_USER, startIpmiSims } from './support/ipmi-sim.ts';
-import { startRedfishBmc, stateFileHost } from './support/redfish-bmc.ts';
+import type { BmcTarget, PowerDriver } from '../../../src/power/capabilities.ts';
+import { PowerError } from '../../../src/power/power-error.ts';
 
-/** What each driver's lab gives the contract: a target, the chassis as the lab sees it, the expected inventory. */
+export /** What each driver's lab gives the contract: a target, the chassis as the lab sees it, the expected inventory. */
 interface Lab {
   driver: PowerDriver;
   target: BmcTarget;
@@ -23,38 +16,7 @@ interface Lab {
   stop(): Promise<void>;
 }
 
-const labs: Record<string, () => Promise<Lab>> = {
-  ipmi: async () => {
-    const farm = await startIpmiSims(1, 'ct');
-    const b = farm.bmcs[0]!;
-    return {
-      driver: createIpmiDriver({ retryMs: 500, retries: 2 }),
-      target: { address: '127.0.0.1', port: b.port, username: SIM_USER, password: SIM_PASS },
-      power: () => b.state().power,
-      boot: () => (b.state().boot === 'pxe' ? 'network' : b.state().boot === 'default' ? 'disk' : 'other'),
-      serial: b.serial,
-      stop: () => farm.stop(),
-    };
-  },
-  redfish: async () => {
-    const dir = mkdtempSync(join(tmpdir(), 's0t-ct-'));
-    const host = stateFileHost(join(dir, 'state.json'));
-    const bmc = await startRedfishBmc({ host, username: 'admin', password: 'ct-pass', serial: 'CT-RF-1' });
-    return {
-      driver: createRedfishDriver({ ca: bmc.cert }),
-      target: { address: '127.0.0.1', port: bmc.port, username: 'admin', password: 'ct-pass' },
-      power: () => (host.state().power === 'On' ? 'on' : 'off'),
-      boot: () => (bmc.boot.BootSourceOverrideTarget === 'Pxe' ? 'network' : bmc.boot.BootSourceOverrideTarget === 'Hdd' ? 'disk' : 'other'),
-      serial: 'CT-RF-1',
-      stop: async () => {
-        await bmc.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  },
-};
-
-for (const [name, start] of Object.entries(labs)) {
+export function runPowerDriverContract(name: string, start: () => Promise<Lab>): void {
   describe(`power driver contract: ${name}`, () => {
     let lab: Lab;
     const call = () => ({ signal: AbortSignal.timeout(10_000) });

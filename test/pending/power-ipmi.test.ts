@@ -10,7 +10,7 @@ import { createIpmiDriver, readBootFlags } from '../../src/power/drivers/ipmi/ip
 import { IpmiSession } from '../../src/power/drivers/ipmi/ipmi-session.ts';
 import { PowerError } from '../../src/power/power-error.ts';
 import { runPowerAction, type PowerNode } from '../../src/power/power-orchestrator.ts';
-import { ipmitool, SIM_PASS, SIM_USER, startIpmiSims, type SimBmc, type SimFarm } from './support/ipmi-sim.ts';
+import { ipmitool, SIM_PASS, SIM_USER, startIpmiSims, type SimBmc, type SimFarm } from '../e2e/support/ipmi-sim.ts';
 
 const ipmi = createIpmiDriver({ retryMs: 500, retries: 2 });
 const call = () => ({ signal: AbortSignal.timeout(15_000) });
