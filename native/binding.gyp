@@ -9,6 +9,11 @@
       "target_name": "stage0_ra",
       "sources": ["stage0-ra.c"],
       "cflags": ["-Wall", "-Wextra", "-O2"]
+    },
+    {
+      "target_name": "stage0_sendfile",
+      "sources": ["stage0-sendfile.c"],
+      "cflags": ["-Wall", "-Wextra", "-O2"]
     }
   ]
 }

@@ -1,0 +1,188 @@
+/* stage0 native helper: sendfile(2) from a file fd to a Node TCP socket, so boot images go kernel-to-kernel.
+ * Exposed to JS (see src/net/sendfile.ts):
+ *   sendfileStart(sockFd, fileFd, offset, length, done) -> handle   done(errCode: string | null, sent: number)
+ *   sendfileCancel(handle)   stops without calling done (the caller is tearing the socket down)
+ * No thread: the socket is non-blocking; on EAGAIN libuv polls it for writability on Node's own loop.
+ * libuv refuses a second handle for an fd it already watches (Node's TCP handle), so we poll and send on a dup():
+ * same open file description, different fd number. */
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <uv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <unistd.h>
+
+#define CALL_MAX (1 << 30)      /* one sendfile() call */
+#define TURN_MAX (16u << 20)    /* bytes per loop turn, so one big download cannot starve other sockets */
+
+typedef struct {
+  int sock; /* our dup of Node's socket fd */
+  int file;
+  off_t off;
+  uint64_t left, sent;
+  int done;
+  int refs; /* the JS external + the poll handle */
+  uv_poll_t poll;
+  napi_env env;
+  napi_ref cb;
+  napi_async_context ctx;
+} job;
+
+static void unref(job *j) {
+  if (--j->refs == 0) free(j);
+}
+
+static void on_poll_closed(uv_handle_t *h) {
+  job *j = h->data;
+  close(j->sock);
+  unref(j);
+}
+
+/* Stops polling; the dup closes once libuv has let go of the poll handle. */
+static void stop(job *j) {
+  j->done = 1;
+  uv_poll_stop(&j->poll); /* stop before the fd closes, as libuv requires */
+  uv_close((uv_handle_t *)&j->poll, on_poll_closed);
+}
+
+static void release_js(job *j) {
+  if (j->cb != NULL) napi_delete_reference(j->env, j->cb), j->cb = NULL;
+  if (j->ctx != NULL) napi_async_destroy(j->env, j->ctx), j->ctx = NULL;
+}
+
+static const char *code_of(int err) {
+  switch (err) {
+    case 0: return NULL;
+    case EPIPE: return "EPIPE";
+    case ECONNRESET: return "ECONNRESET";
+    case ESHUTDOWN: return "ESHUTDOWN";
+    case -1: return "ESHORT"; /* file ended before length: it shrank under us */
+    default: return strerror(err);
+  }
+}
+
+static void finish(job *j, int err) {
+  stop(j);
+  napi_env env = j->env;
+  napi_handle_scope scope;
+  napi_open_handle_scope(env, &scope);
+  napi_value fn, args[2], recv;
+  const char *code = code_of(err);
+  if (code == NULL) napi_get_null(env, &args[0]);
+  else napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &args[0]);
+  napi_create_double(env, (double)j->sent, &args[1]);
+  napi_get_global(env, &recv); /* napi_make_callback needs an object receiver */
+  if (napi_get_reference_value(env, j->cb, &fn) == napi_ok && fn != NULL)
+    napi_make_callback(env, j->ctx, recv, fn, 2, args, NULL); /* exceptions surface as uncaught, like any callback */
+  release_js(j);
+  napi_close_handle_scope(env, scope);
+}
+
+static void on_writable(uv_poll_t *h, int status, int events) {
+  job *j = h->data;
+  if (j->done) return;
+  if (status < 0) return finish(j, status == UV_EBADF ? EBADF : EPIPE);
+  if (!(events & (UV_WRITABLE | UV_DISCONNECT))) return;
+  uint64_t turn = 0;
+  while (j->left > 0 && turn < TURN_MAX) {
+    size_t want = j->left < CALL_MAX ? (size_t)j->left : CALL_MAX;
+    ssize_t n = sendfile(j->sock, j->file, &j->off, want);
+    if (n > 0) {
+      j->left -= (uint64_t)n, j->sent += (uint64_t)n, turn += (uint64_t)n;
+    } else if (n == 0) {
+      return finish(j, -1);
+    } else if (errno == EINTR) {
+      continue;
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      return; /* level-triggered poll calls us again when the socket buffer has room */
+    } else {
+      return finish(j, errno);
+    }
+  }
+  if (j->left == 0) finish(j, 0);
+}
+
+static void finalize_handle(napi_env env, void *data, void *hint) {
+  (void)env, (void)hint;
+  job *j = data;
+  if (!j->done) stop(j), release_js(j);
+  unref(j);
+}
+
+static int get_int64(napi_env env, napi_value v, int64_t *out) {
+  return napi_get_value_int64(env, v, out) == napi_ok && *out >= 0;
+}
+
+static napi_value sendfile_start(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_valuetype t = napi_undefined;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int64_t sock, file, off, len;
+  if (argc == 5) napi_typeof(env, argv[4], &t);
+  if (argc != 5 || t != napi_function || !get_int64(env, argv[0], &sock) || !get_int64(env, argv[1], &file) ||
+      !get_int64(env, argv[2], &off) || !get_int64(env, argv[3], &len)) {
+    napi_throw_type_error(env, NULL, "sendfileStart(sockFd, fileFd, offset, length, done): non-negative integers and a function");
+    return NULL;
+  }
+  int fd = fcntl((int)sock, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "dup(socket fd %d): %s", (int)sock, strerror(errno));
+    napi_throw_error(env, "ESYSCALL", msg);
+    return NULL;
+  }
+  uv_loop_t *loop;
+  napi_get_uv_event_loop(env, &loop);
+  job *j = calloc(1, sizeof *j);
+  if (j == NULL || uv_poll_init(loop, &j->poll, fd) != 0) {
+    close(fd);
+    free(j);
+    napi_throw_error(env, "ESYSCALL", "sendfileStart: cannot poll the socket on the event loop");
+    return NULL;
+  }
+  j->sock = fd, j->file = (int)file, j->off = (off_t)off, j->left = (uint64_t)len, j->env = env;
+  j->poll.data = j;
+  j->refs = 2;
+  napi_value name;
+  napi_create_string_utf8(env, "stage0-sendfile", NAPI_AUTO_LENGTH, &name);
+  napi_async_init(env, NULL, name, &j->ctx);
+  napi_create_reference(env, argv[4], 1, &j->cb);
+  /* Also UV_DISCONNECT: a peer that hung up makes sendfile fail with EPIPE right away instead of waiting. */
+  uv_poll_start(&j->poll, UV_WRITABLE | UV_DISCONNECT, on_writable);
+  napi_value handle;
+  napi_create_external(env, j, finalize_handle, NULL, &handle);
+  return handle;
+}
+
+static napi_value sendfile_cancel(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  job *j = NULL;
+  if (argc != 1 || napi_get_value_external(env, argv[0], (void **)&j) != napi_ok || j == NULL) {
+    napi_throw_type_error(env, NULL, "sendfileCancel(handle) takes a handle from sendfileStart");
+    return NULL;
+  }
+  if (!j->done) stop(j), release_js(j); /* cancelling a finished transfer is harmless */
+  return NULL;
+}
+
+/* Its own small addon (target stage0_sendfile in binding.gyp): one module has one init. */
+static napi_value init(napi_env env, napi_value exports) {
+  static const struct { const char *name; napi_callback cb; } fns[] = {
+      {"sendfileStart", sendfile_start}, {"sendfileCancel", sendfile_cancel}};
+  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+    napi_value fn;
+    napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].cb, NULL, &fn);
+    napi_set_named_property(env, exports, fns[i].name, fn);
+  }
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

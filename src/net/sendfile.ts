@@ -1,0 +1,70 @@
+// Sends a file region over a Node TCP socket with sendfile(2) (native/stage0-sendfile.c): no copies through JS.
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { Socket } from 'node:net';
+
+/** Where `npm run postinstall` (node-gyp rebuild --directory=native) puts the addon. */
+export const SENDFILE_ADDON_PATH = fileURLToPath(new URL('../../native/build/Release/stage0_sendfile.node', import.meta.url));
+
+export interface NativeSendfile {
+  sendfileStart(sockFd: number, fileFd: number, offset: number, length: number, done: (err: string | null, sent: number) => void): unknown;
+  sendfileCancel(handle: unknown): void;
+}
+
+/** Loads the addon, or throws an Error that says how to build it. */
+export function loadNativeSendfile(path: string = SENDFILE_ADDON_PATH): NativeSendfile {
+  try {
+    return createRequire(import.meta.url)(path) as NativeSendfile;
+  } catch (err) {
+    throw new Error(
+      `native sendfile addon missing or unloadable at ${path}; build it with: npm run postinstall ` +
+        `(runs node-gyp rebuild --directory=native; needs make, gcc and Node headers)`,
+      { cause: err },
+    );
+  }
+}
+
+/** The addon, or undefined when it is not built (callers then fall back to streams). */
+export function tryLoadNativeSendfile(path: string = SENDFILE_ADDON_PATH): NativeSendfile | undefined {
+  try {
+    return loadNativeSendfile(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The kernel fd of a plain TCP socket, or undefined (TLS, pipes, not connected). */
+export function tcpSocketFd(socket: Socket): number | undefined {
+  if ((socket as { encrypted?: boolean }).encrypted) return undefined; // TLS: bytes must go through OpenSSL
+  const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+  return typeof fd === 'number' && fd >= 0 ? fd : undefined;
+}
+
+export type SendfileOutcome = { ok: true; sent: number } | { ok: false; code: string; sent: number; clientGone: boolean };
+
+/** EPIPE/ECONNRESET: the client went away; nothing to report beyond a count. */
+const CLIENT_GONE = new Set(['EPIPE', 'ECONNRESET', 'ESHUTDOWN', 'ECANCELED']);
+
+/**
+ * Sends `length` bytes of `fileFd` from `offset` on `socket`. The caller must have flushed everything Node had
+ * queued (socket.writableLength === 0) and must not write to the socket until the promise settles: the kernel
+ * writes on Node's fd behind its back. If the socket closes meanwhile, the transfer is cancelled (ECANCELED).
+ */
+export function sendFileRegion(native: NativeSendfile, socket: Socket, fileFd: number, offset: number, length: number): Promise<SendfileOutcome> {
+  return new Promise((resolve) => {
+    const fd = tcpSocketFd(socket);
+    if (fd === undefined || socket.destroyed) return resolve({ ok: false, code: 'ECANCELED', sent: 0, clientGone: true });
+    if (length === 0) return resolve({ ok: true, sent: 0 });
+    let handle: unknown;
+    const onClose = () => {
+      native.sendfileCancel(handle);
+      resolve({ ok: false, code: 'ECANCELED', sent: 0, clientGone: true });
+    };
+    handle = native.sendfileStart(fd, fileFd, offset, length, (err, sent) => {
+      socket.off('close', onClose);
+      if (err === null) resolve({ ok: true, sent });
+      else resolve({ ok: false, code: err, sent, clientGone: CLIENT_GONE.has(err) });
+    });
+    socket.once('close', onClose);
+  });
+}
