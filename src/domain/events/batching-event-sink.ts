@@ -10,6 +10,8 @@ export interface BatchingOptions {
   maxDelayMs?: number;
   /** Called when a write fails; the batch is kept and retried on the next flush. */
   onError?: (err: unknown, pending: number) => void;
+  /** After a failed write, retry this long later (default 1000). */
+  retryDelayMs?: number;
   /** Above this, the oldest waiting events are dropped (and counted) rather than growing memory without bound. */
   maxPending?: number;
 }
@@ -31,7 +33,12 @@ export class BatchingEventSink implements EventSink {
       this.pending.splice(0, this.pending.length - maxPending);
     }
     if (this.pending.length >= (this.opts.maxBatch ?? 500)) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), this.opts.maxDelayMs ?? 50);
+    else this.timer ??= this.later(this.opts.maxDelayMs ?? 50);
+  }
+
+  /** Unref'd: a pending flush never keeps a process alive on its own (close() flushes explicitly). */
+  private later(ms: number): NodeJS.Timeout {
+    return setTimeout(() => void this.flush(), ms).unref();
   }
 
   /** Writes everything waiting; resolves when it is in the log. */
@@ -50,6 +57,8 @@ export class BatchingEventSink implements EventSink {
       .catch((err: unknown) => {
         this.pending = [...batch, ...this.pending];
         this.opts.onError?.(err, this.pending.length);
+        // Nothing may be lost: try again later even if no new event arrives to trigger a flush.
+        this.timer ??= this.later(this.opts.retryDelayMs ?? 1000);
       })
       .finally(() => {
         this.flushing = undefined;
