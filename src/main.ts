@@ -10,6 +10,7 @@ import { BatchingEventSink } from './domain/events/batching-event-sink.ts';
 import { buildApi } from './api/build-api.ts';
 import { bootHttpRoutes } from './boot/http/boot-http-routes.ts';
 import { startBootServices } from './boot/start-boot-services.ts';
+import { bootSettings } from './boot/boot-settings.ts';
 import { IpMacTable } from './net/ip-mac-table.ts';
 import { VERSION } from './version.ts';
 
@@ -30,9 +31,9 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
     const apply = new ApplyService(store);
     const nodes = { byMac: (mac: string) => inventory.nodeByMac(mac).then((n) => n && { name: n.name, effective: n.effective ?? {} }) };
     const app = await buildApi({ inventory, apply, events: store.events, version: VERSION }, { loggerInstance: logger });
-    const fallback = config.boot.default && { kernel: config.boot.default.kernel, ...(config.boot.default.initrd && { initrd: config.boot.default.initrd }), cmdline: config.boot.default.cmdline };
+    const { httpBase, fallback } = bootSettings(config);
     bootHttpRoutes(app, {
-      httpBase: config.boot.httpBase ?? `http://${config.api.listen}:${config.api.port}`,
+      httpBase,
       ...(config.boot.assetsDir && { assetsDir: path.resolve(config.boot.assetsDir) }),
       ipxeDir: config.boot.ipxeDir,
       ...(fallback && { fallback }),
@@ -41,7 +42,7 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
     });
     await app.listen({ host: config.api.listen, port: config.api.port });
     closers.push(() => app.close());
-    const boot = await startBootServices({ config, inventory, nodes, leases, ipMac: new IpMacTable(), events, logger });
+    const boot = await startBootServices({ config, boot: { httpBase, fallback }, inventory, nodes, leases, ipMac: new IpMacTable(), events, logger });
     closers.push(() => boot.close());
 
     const address = app.server.address();

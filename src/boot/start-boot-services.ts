@@ -13,13 +13,16 @@ import { directoryFileSource } from './tftp/directory-file-source.ts';
 import { chainFileSources, generatedFileSource } from './tftp/tftp-file-source.ts';
 import { interfaceIpv4 } from '../net/interface-address.ts';
 import { macFromConfigPath, renderGrubConfig, renderPxelinuxConfig } from './configs/boot-config-files.ts';
-import { planBoot, type KernelSpec } from './http/boot-plan.ts';
+import { planBoot } from './http/boot-plan.ts';
+import type { BootSettings } from './boot-settings.ts';
 import type { BootNodeLookup } from './http/boot-http-routes.ts';
 import type { IpMacTable } from '../net/ip-mac-table.ts';
 import { startRouterAdvertiser } from '../net/router-advertiser.ts';
 
 export interface BootServiceDeps {
   config: Readonly<Config>;
+  /** Shared with the HTTP boot routes (see bootSettings), so scripts and TFTP configs follow one plan. */
+  boot: BootSettings;
   inventory: InventoryService;
   nodes: BootNodeLookup;
   leases: LeaseStore;
@@ -56,7 +59,7 @@ export function dhcpServiceConfig(config: Readonly<Config>, addressOf: (itf: str
 export async function startBootServices(d: BootServiceDeps): Promise<RunningBootServices> {
   const { config, logger, events } = d;
   const closers: (() => Promise<void>)[] = [];
-  const fallback: KernelSpec | undefined = config.boot.default && { kernel: config.boot.default.kernel, ...(config.boot.default.initrd && { initrd: config.boot.default.initrd }), cmdline: config.boot.default.cmdline };
+  const { httpBase, fallback } = d.boot;
   try {
     if (config.dhcp.mode !== 'off') {
       const service = new DhcpService({
@@ -86,7 +89,6 @@ export async function startBootServices(d: BootServiceDeps): Promise<RunningBoot
       closers.push(async () => ra.close());
     }
     if (config.tftp.enabled) {
-      const httpBase = config.boot.httpBase ?? `http://${config.tftp.listen}:${config.api.port}`;
       const generated = generatedFileSource((file) => {
         const wanted = macFromConfigPath(file);
         if (!wanted) return undefined;
