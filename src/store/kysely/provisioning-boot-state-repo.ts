@@ -1,0 +1,71 @@
+// BootStateRepo on kysely: one row per node, replaced whole by nodeset and by the boot/install transitions.
+import type { Selectable } from 'kysely';
+import type { BootState, BootTarget, InstallStatus } from '../../domain/provisioning/boot-state.ts';
+import type { BootStateRepo } from '../../domain/provisioning/provisioning-store.ts';
+import { chunks, inTransaction, type InventoryDb } from './in-transaction.ts';
+import type { BootStatesTable } from './provisioning-schema.ts';
+
+const num = (v: number | string | null) => (v === null ? null : Number(v));
+
+export class KyselyBootStateRepo implements BootStateRepo {
+  readonly #db: InventoryDb;
+
+  constructor(db: InventoryDb) {
+    this.#db = db;
+  }
+
+  async get(node: string): Promise<BootState | undefined> {
+    const row = await this.#db.selectFrom('boot_states').selectAll().where('node', '=', node).executeTakeFirst();
+    return row && toState(row);
+  }
+
+  async list(nodes?: readonly string[]): Promise<BootState[]> {
+    if (nodes === undefined) return (await this.#db.selectFrom('boot_states').selectAll().orderBy('node').execute()).map(toState);
+    const out: BootState[] = [];
+    for (const part of chunks(nodes, 1000)) out.push(...(await this.#db.selectFrom('boot_states').selectAll().where('node', 'in', part).execute()).map(toState));
+    return out;
+  }
+
+  async putMany(states: readonly BootState[]): Promise<void> {
+    if (states.length === 0) return;
+    await inTransaction(this.#db, async (trx) => {
+      // 11 parameters a row: 500 rows stay below SQLite's and pg's bound-parameter limits.
+      for (const part of chunks(states, 500)) {
+        await trx.insertInto('boot_states').values(part.map(toRow))
+          .onConflict((oc) => oc.column('node').doUpdateSet((eb) => ({
+            target: eb.ref('excluded.target'), profile: eb.ref('excluded.profile'), oneshot: eb.ref('excluded.oneshot'),
+            expires_at: eb.ref('excluded.expires_at'), install_status: eb.ref('excluded.install_status'),
+            status_reason: eb.ref('excluded.status_reason'), install_deadline: eb.ref('excluded.install_deadline'),
+            actor: eb.ref('excluded.actor'), cause: eb.ref('excluded.cause'), updated_at: eb.ref('excluded.updated_at'),
+          })))
+          .execute();
+      }
+    });
+  }
+
+  async due(now: number): Promise<BootState[]> {
+    const rows = await this.#db.selectFrom('boot_states').selectAll()
+      .where((eb) => eb.or([
+        eb.and([eb('expires_at', 'is not', null), eb('expires_at', '<=', now)]),
+        eb.and([eb('install_deadline', 'is not', null), eb('install_deadline', '<=', now), eb('install_status', 'in', ['pending', 'installing'])]),
+      ]))
+      .orderBy('node').execute();
+    return rows.map(toState);
+  }
+}
+
+function toRow(s: BootState) {
+  return {
+    node: s.node, target: s.target, profile: s.profile, oneshot: s.oneshot ? 1 : 0, expires_at: s.expiresAt,
+    install_status: s.installStatus, status_reason: s.statusReason, install_deadline: s.installDeadline,
+    actor: s.actor, cause: s.cause, updated_at: s.updatedAt,
+  };
+}
+
+function toState(r: Selectable<BootStatesTable>): BootState {
+  return {
+    node: r.node, target: r.target as BootTarget, profile: r.profile, oneshot: Number(r.oneshot) === 1,
+    expiresAt: num(r.expires_at), installStatus: r.install_status as InstallStatus | null, statusReason: r.status_reason,
+    installDeadline: num(r.install_deadline), actor: r.actor, cause: r.cause, updatedAt: r.updated_at,
+  };
+}
