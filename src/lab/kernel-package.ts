@@ -100,12 +100,18 @@ function decompress(src: string, dest: string): Promise<void> {
   });
 }
 
-/** Extracts vmlinuz and NIC_MODULES (with their `depends=` closure) into outDir; cached by .deb name. */
-export async function extractKernel(deb: string, outDir: string): Promise<KernelFiles> {
+/**
+ * The module trees searched for wanted modules and their dependencies (NICs, virtio, storage and the block/CRC
+ * helpers they use); extracting only these keeps the ~400 MB package out of the disk cache.
+ */
+const MODULE_TREES = ['drivers/net', 'drivers/virtio', 'net/core', 'drivers/ata', 'drivers/block', 'drivers/scsi', 'drivers/nvme', 'block', 'lib', 'crypto', 'arch/x86/crypto'];
+
+/** Extracts vmlinuz and the wanted modules (default NIC_MODULES, with their `depends=` closure) into outDir. */
+export async function extractKernel(deb: string, outDir: string, wanted: readonly string[] = NIC_MODULES): Promise<KernelFiles> {
   const x = join(outDir, 'x');
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(x, { recursive: true });
-  await extractMembers(deb, x, ['./boot/vmlinuz-*', './lib/modules/*/kernel/drivers/net/*', './lib/modules/*/kernel/drivers/virtio/*', './lib/modules/*/kernel/net/core/*']);
+  await extractMembers(deb, x, ['./boot/vmlinuz-*', ...MODULE_TREES.map((t) => `./lib/modules/*/kernel/${t}/*`)]);
   const vmlinuzName = readdirSync(join(x, 'boot')).find((f) => f.startsWith('vmlinuz-'));
   if (!vmlinuzName) throw new Error(`no vmlinuz in ${deb}`);
   const available = findFiles(join(x, 'lib'));
@@ -123,23 +129,23 @@ export async function extractKernel(deb: string, outDir: string): Promise<Kernel
     for (const d of moduleDepends(readFileSync(dest))) await visit(d, false);
     order.push(norm);
   };
-  for (const m of NIC_MODULES) await visit(m, true);
+  for (const m of wanted) await visit(m, true);
   const modules = order.map((name) => ({ name, path: join(outDir, `${name}.ko`) }));
   const vmlinuz = join(outDir, 'vmlinuz');
   copyFileSync(join(x, 'boot', vmlinuzName), vmlinuz);
   rmSync(x, { recursive: true, force: true });
-  writeFileSync(join(outDir, 'complete.json'), JSON.stringify({ deb: basename(deb), wanted: NIC_MODULES, modules: order }));
+  writeFileSync(join(outDir, 'complete.json'), JSON.stringify({ deb: basename(deb), wanted, modules: order }));
   return { deb: basename(deb), vmlinuz, modules };
 }
 
-/** Returns the files of an earlier extractKernel of the same .deb, or null. */
-export function cachedKernel(deb: string, outDir: string): KernelFiles | null {
+/** Returns the files of an earlier extractKernel of the same .deb and module list, or null. */
+export function cachedKernel(deb: string, outDir: string, wanted: readonly string[] = NIC_MODULES): KernelFiles | null {
   let info: { deb?: string; wanted?: string[]; modules?: string[] };
   try {
     info = JSON.parse(readFileSync(join(outDir, 'complete.json'), 'utf8')) as typeof info;
   } catch {
     return null;
   }
-  if (info.deb !== basename(deb) || !info.modules || info.wanted?.join() !== NIC_MODULES.join()) return null;
+  if (info.deb !== basename(deb) || !info.modules || info.wanted?.join() !== wanted.join()) return null;
   return { deb: info.deb, vmlinuz: join(outDir, 'vmlinuz'), modules: info.modules.map((name) => ({ name, path: join(outDir, `${name}.ko`) })) };
 }
