@@ -3,6 +3,8 @@ import type { LeaseStore } from '../boot/dhcp/lease-store.ts';
 import type { InventoryStore } from './inventory-store.ts';
 import { KyselyInventoryStore } from './kysely/kysely-inventory-store.ts';
 import { SqlLeaseStore } from './kysely/lease-store-sql.ts';
+import { KyselyProvisioningStore } from './kysely/provisioning-store.ts';
+import type { ProvisioningStore } from '../domain/provisioning/provisioning-store.ts';
 import { kyselyAuthStore } from './kysely/auth-store-sql.ts';
 import type { AuthStore } from '../auth/auth-store.ts';
 import { openPostgresDatabase } from './postgres/postgres-store.ts';
@@ -16,6 +18,8 @@ export interface OpenedStores {
   leases: LeaseStore;
   /** Users, tokens, sessions, policy and audit (migration 006) in the same database; closed by inventory.close(). */
   auth: AuthStore;
+  /** Boot states, profiles, install tokens (migration 004) in the same database; closed by inventory.close(). */
+  provisioning: ProvisioningStore;
 }
 
 export async function openStore(cfg: StoreConfig): Promise<InventoryStore> {
@@ -25,5 +29,5 @@ export async function openStore(cfg: StoreConfig): Promise<InventoryStore> {
 /** Inventory and leases over one connection (SQLite) or one pool (PostgreSQL). */
 export async function openStores(cfg: StoreConfig): Promise<OpenedStores> {
   const db = cfg.kind === 'sqlite' ? await openSqliteDatabase(cfg.path) : await openPostgresDatabase(cfg.url);
-  return { inventory: new KyselyInventoryStore(db), leases: new SqlLeaseStore(db), auth: kyselyAuthStore(db) };
+  return { inventory: new KyselyInventoryStore(db), leases: new SqlLeaseStore(db), provisioning: new KyselyProvisioningStore(db), auth: kyselyAuthStore(db) };
 }

@@ -1,6 +1,7 @@
 // Table shapes of the inventory database, shared by the SQLite and PostgreSQL backends (JSON columns hold text).
 import type { ColumnType } from 'kysely';
 import type { AuthSchema } from './auth-schema.ts';
+import type { ProvisioningSchema } from './provisioning-schema.ts';
 
 /** The two SQL flavours the one kysely layer serves; only migrations and error mapping look at it. */
 export type SqlFlavor = 'sqlite' | 'postgres';
@@ -70,7 +71,7 @@ export interface LeasesTable {
   hostname: string | null;
 }
 
-export interface InventorySchema extends AuthSchema {
+export interface InventorySchema extends ProvisioningSchema, AuthSchema {
   nodes: NodesTable;
   node_macs: NodeMacsTable;
   node_groups: NodeGroupsTable;
