@@ -1,0 +1,112 @@
+// Shared by the side-by-side benches: load average, medians, namespaces, pinned child processes, waiting for ports.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, closeSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { run, sleep } from '../../src/lab/exec.ts';
+import { deleteNetns } from '../../src/lab/netns.ts';
+
+/** 1-minute load average, rounded: every figure a bench prints carries it (2 shared cores). */
+export const load1 = (): number => Math.round(loadavg()[0]! * 100) / 100;
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length === 0 ? NaN : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+export const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+export const MiB = 1024 * 1024;
+export const GiB = 1024 * MiB;
+
+/** Cores for server and load generator: different ones when the machine has two or more. */
+export function cores(): { server: string; client: string } {
+  const n = Number(readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? 1);
+  return n >= 2 ? { server: '0', client: '1' } : { server: '0', client: '0' };
+}
+
+export function requireTool(cmd: string, hint = 'bash bench/install-peers.sh'): Promise<void> {
+  return run('sh', ['-c', `command -v ${cmd}`]).then(
+    () => undefined,
+    () => {
+      throw new Error(`${cmd} is missing: ${hint}`);
+    },
+  );
+}
+
+/**
+ * A namespace with lo up plus a veth pair with 10.96.0.1/24: tftpd-hpa resolves its -a address with
+ * AI_ADDRCONFIG, which fails when loopback is the only IPv4. Deleted (with anything left inside) by `remove`.
+ */
+export async function benchNetns(purpose: string): Promise<{ name: string; remove: () => Promise<void> }> {
+  const name = `s0b-${purpose}-${process.pid}`;
+  await run('ip', ['netns', 'add', name]);
+  const ip = (...a: string[]) => run('ip', ['-n', name, ...a]);
+  await ip('link', 'set', 'lo', 'up');
+  await ip('link', 'add', 'bva', 'type', 'veth', 'peer', 'name', 'bvb');
+  await ip('addr', 'add', '10.96.0.1/24', 'dev', 'bva');
+  await ip('link', 'set', 'bva', 'up');
+  await ip('link', 'set', 'bvb', 'up');
+  return { name, remove: () => deleteNetns(name) };
+}
+
+export interface Pinned {
+  child: ChildProcess;
+  exited: Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Starts `argv` inside netns (when given), pinned to a core with taskset, output to logFile. Stopped by its own PID. */
+export function startPinned(core: string, argv: string[], opts: { netns?: string; log: string; env?: NodeJS.ProcessEnv }): Pinned {
+  const full = [...(opts.netns ? ['ip', 'netns', 'exec', opts.netns] : []), 'taskset', '-c', core, ...argv];
+  const fd = openSync(opts.log, 'a');
+  const child = spawn(full[0]!, full.slice(1), { stdio: ['ignore', fd, fd], env: opts.env ?? process.env });
+  closeSync(fd);
+  const exited = new Promise<number>((r) => child.on('exit', (code, sig) => r(code ?? (sig ? 128 : 0))));
+  return {
+    child,
+    exited,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+/** Waits until `ss` inside netns shows a listener on the port (udp or tcp). */
+export async function waitForListen(netns: string | undefined, proto: 'udp' | 'tcp', port: number, timeoutMs = 15_000, alive: () => boolean = () => true): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const argv = ['ss', proto === 'udp' ? '-Hlnu' : '-Hlnt', `sport = :${port}`];
+  while (Date.now() < deadline) {
+    const r = await run(netns ? 'ip' : argv[0]!, netns ? ['netns', 'exec', netns, ...argv] : argv.slice(1), { allowFail: true });
+    if (r.stdout.trim()) return;
+    if (!alive()) throw new Error(`server exited before listening on ${proto} ${port}`);
+    await sleep(100);
+  }
+  throw new Error(`nothing listens on ${proto} ${port} within ${timeoutMs} ms`);
+}
+
+/** Runs a command to completion (inside netns, pinned), returns wall ms, exit code and stderr. */
+export function timed(core: string, argv: string[], netns?: string, timeoutMs = 120_000): Promise<{ ms: number; code: number; stderr: string; stdout: string }> {
+  const full = [...(netns ? ['ip', 'netns', 'exec', netns] : []), 'taskset', '-c', core, ...argv];
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const child = spawn(full[0]!, full.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
+    let stderr = '';
+    let stdout = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.on('close', (code) => resolve({ ms: performance.now() - t0, code: code ?? 128, stderr, stdout }));
+  });
+}
+
+/** A markdown table row. */
+export const row = (cells: Array<string | number>): string => `| ${cells.join(' | ')} |`;
+
+export const fmt = (x: number, digits = 1): string => (Number.isFinite(x) ? x.toFixed(digits) : '–');
