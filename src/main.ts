@@ -12,10 +12,17 @@ import { bootHttpRoutes } from './boot/http/boot-http-routes.ts';
 import { startBootServices } from './boot/start-boot-services.ts';
 import { bootSettings } from './boot/boot-settings.ts';
 import { IpMacTable } from './net/ip-mac-table.ts';
+import { resolveApiTls } from './api/tls/api-tls.ts';
+import { bootGate } from './boot/http/boot-listener.ts';
+import { bootListenerAddress } from './boot/http/boot-listener-address.ts';
 import { VERSION } from './version.ts';
 
 export interface RunningStage0 {
   url: string;
+  /** Plain-HTTP boot listener (firmware), when it runs (docs/tls.md). */
+  bootUrl?: string;
+  /** SHA-256 fingerprint of the API certificate, when TLS is on. */
+  tlsFingerprint?: string;
   close(): Promise<void>;
 }
 
@@ -30,7 +37,9 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
     const inventory = new InventoryService(store);
     const apply = new ApplyService(store);
     const nodes = { byMac: (mac: string) => inventory.nodeByMac(mac).then((n) => n && { name: n.name, effective: n.effective ?? {} }) };
-    const app = await buildApi({ inventory, apply, events: store.events, version: VERSION }, { loggerInstance: logger });
+    const tls = await resolveApiTls(config);
+    const app = await buildApi({ inventory, apply, events: store.events, version: VERSION }, { loggerInstance: logger, ...(tls && { https: { key: tls.key, cert: tls.cert } }) });
+    const gate = bootGate(app); // before routes are ready: confines the plain boot listener to boot endpoints
     const { httpBase, fallback } = bootSettings(config);
     bootHttpRoutes(app, {
       httpBase,
@@ -42,16 +51,23 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
     });
     await app.listen({ host: config.api.listen, port: config.api.port });
     closers.push(() => app.close());
+    const bootAt = bootListenerAddress(config);
+    const bootListener = bootAt && (await gate.listen(bootAt.listen, bootAt.port));
+    if (bootListener) closers.push(() => bootListener.close());
     const boot = await startBootServices({ config, boot: { httpBase, fallback }, inventory, nodes, leases, ipMac: new IpMacTable(), events, logger });
     closers.push(() => boot.close());
 
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.api.port;
     const host = config.api.listen.includes(':') ? `[${config.api.listen}]` : config.api.listen === '0.0.0.0' ? '127.0.0.1' : config.api.listen;
-    const url = `http://${host}:${port}`;
-    logger.info({ url, dataDir: config.dataDir, store: config.store.kind, dhcp: config.dhcp.mode, tftp: config.tftp.enabled }, 'stage0 started');
+    const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
+    if (tls) logger.info({ certFile: tls.certFile, fingerprint256: tls.fingerprint256, source: tls.source }, `API TLS certificate SHA-256 ${tls.fingerprint256}`);
+    if (tls?.warning) logger.warn(tls.warning);
+    logger.info({ url, bootUrl: bootListener?.url, dataDir: config.dataDir, store: config.store.kind, dhcp: config.dhcp.mode, tftp: config.tftp.enabled }, 'stage0 started');
     return {
       url,
+      ...(bootListener && { bootUrl: bootListener.url }),
+      ...(tls && { tlsFingerprint: tls.fingerprint256 }),
       async close() {
         for (const close of closers.reverse()) await close();
         await events.flush();

@@ -11,6 +11,7 @@ import { groupRoutes } from './routes/group-routes.ts';
 import { siteRoutes } from './routes/site-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
 import { inventoryDocRoutes } from './routes/inventory-doc-routes.ts';
+import { applySecurityHeaders } from './security-headers.ts';
 
 export interface ApiDeps {
   inventory: InventoryService;
@@ -27,6 +28,7 @@ export async function buildApi(deps: ApiDeps, options: FastifyServerOptions = {}
     bodyLimit: 8 * 1024 * 1024,
     ...options,
   });
+  applySecurityHeaders(app); // before any route: its onRoute hook sets body limits per route class
   app.setValidatorCompiler(validatorCompiler());
   // Response schemas document the API (OpenAPI); plain JSON.stringify serialises it: fast-json-stringify walked
   // free-form attribute maps key by key and took ~250 ms for 10,000 nodes, JSON.stringify ~20 ms. What a route

@@ -1,6 +1,7 @@
 // The boot settings every boot path shares (iPXE scripts, TFTP-generated configs), derived from config in one place.
 import type { Config } from '../config/config-schema.ts';
 import type { KernelSpec } from './http/boot-plan.ts';
+import { bootHttpPort } from './http/boot-listener-address.ts';
 
 /** Where `stage0 image build-env` puts the provisioning environment by default: a folder inside boot.assetsDir. */
 export const PROVISION_ENV_ASSET_DIR = 'stage0-env';
@@ -40,7 +41,8 @@ export function bootSettings(config: Readonly<Config>): BootSettings {
   const d = config.boot.default;
   // Without boot.httpBase (only allowed while DHCP is off) the best guess is the address TFTP listens on, else the API's.
   const host = config.tftp.listen !== '0.0.0.0' ? config.tftp.listen : config.api.listen;
-  const httpBase = config.boot.httpBase ?? `http://${host}:${config.api.port}`;
+  // The port is the plain boot listener's when it runs (API on TLS, docs/tls.md): firmware cannot do our TLS.
+  const httpBase = config.boot.httpBase ?? `http://${host}:${bootHttpPort(config)}`;
   // The last console= becomes /dev/console: the serial port, which BMC SOL and the tests read.
   const provisionEnv: ProvisionEnvBoot | undefined = config.boot.assetsDir
     ? { kernel: `${PROVISION_ENV_ASSET_DIR}/vmlinuz`, initrd: `${PROVISION_ENV_ASSET_DIR}/initrd.gz`, cmdline: `console=tty0 console=ttyS0,115200 panic=30 stage0.server=${httpBase}` }

@@ -34,6 +34,19 @@ export const ConfigSchema = Type.Object(
       {
         listen: Type.String({ default: '127.0.0.1' }),
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+        /** TLS for the API and web UI (docs/tls.md); without certFile/keyFile a self-signed pair under <dataDir>/tls. */
+        tls: Type.Object(
+          {
+            /** auto: TLS unless api.listen is loopback. */
+            mode: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], { default: 'auto' }),
+            /** PEM files of your own certificate (chain) and key; without them a self-signed pair is made at first start. */
+            certFile: Type.Optional(Type.String({ minLength: 1 })),
+            keyFile: Type.Optional(Type.String({ minLength: 1 })),
+            /** mode 'off' on a non-loopback address must be asked for explicitly. */
+            insecure: Type.Boolean({ default: false }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -47,6 +60,17 @@ export const ConfigSchema = Type.Object(
         httpBase: Type.Optional(Type.String({ pattern: '^https?://' })),
         assetsDir: Type.Optional(Type.String()),
         ipxeDir: Type.String({ default: '/usr/lib/ipxe' }),
+        /** Plain-HTTP listener for firmware (which cannot do our TLS): boot endpoints only. See docs/tls.md. */
+        http: Type.Object(
+          {
+            /** Default: on when the API speaks TLS (firmware needs plain HTTP), off when the API itself is plain. */
+            enabled: Type.Optional(Type.Boolean()),
+            /** Default: api.listen. */
+            listen: Type.Optional(Type.String()),
+            port: Type.Integer({ minimum: 0, maximum: 65535, default: 8081 }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
         default: Type.Optional(
           Type.Object(
             { kernel: Type.String(), initrd: Type.Optional(Type.String()), cmdline: Type.String({ default: '' }) },

@@ -21,7 +21,8 @@ export function labStage0Config(i: LabStage0ConfigInput): Record<string, unknown
   const base = `http://${net}.1:${port}`;
   return {
     dataDir: `${i.dir}/data`,
-    api: { listen: '0.0.0.0', port },
+    // The lab namespace is isolated and compares plain-HTTP boot servers: the API stays plain there (docs/tls.md).
+    api: { listen: '0.0.0.0', port, tls: { mode: 'off', insecure: true } },
     boot: {
       httpBase: base,
       assetsDir: i.assetsDir,

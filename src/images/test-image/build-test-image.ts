@@ -1,22 +1,21 @@
 // Builds the test disk image from Debian packages: ESP with the Debian kernel (EFI stub), a busybox initramfs, startup.nsh.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { encodeCpioNewc, S_IFDIR, S_IFLNK, S_IFREG, type CpioEntry } from '../../lab/cpio-newc.ts';
 import { run } from '../../lab/exec.ts';
 import { withFileLock } from '../../lab/file-lock.ts';
 import { UDHCPC_SCRIPT } from '../../lab/initramfs-scripts.ts';
-import { cachedKernel, chooseKernelPackage, downloadKernelDeb, extractKernel, moduleDepends, type KernelFiles } from '../../lab/kernel-package.ts';
+import { cachedKernel, chooseKernelPackage, downloadKernelDeb, extractKernel, NIC_MODULES, type KernelFiles } from '../../lab/kernel-package.ts';
 import { buildEspDisk } from '../disk/disk-image.ts';
 import { DISK_INIT_SCRIPT, startupNsh } from './disk-init-script.ts';
 
 /** Bump when the image layout changes so cached images are rebuilt. */
 const LAYOUT_VERSION = 1;
 const BUSYBOX = '/bin/busybox';
-/** The disk driver the on-disk system needs to read its seed (Debian builds virtio_blk as a module). */
-const DISK_MODULES = ['virtio_blk'] as const;
+/** NICs as in the lab, plus the disk driver the on-disk system needs to read its seed (Debian builds virtio_blk as a module). */
+const MODULES = [...NIC_MODULES, 'virtio_blk'] as const;
 export const TEST_IMAGE_CMDLINE = 'console=ttyS0 panic=-1';
 
 export interface TestImage {
@@ -27,45 +26,7 @@ export interface TestImage {
   inputsHash: string;
 }
 
-/** `dpkg-deb --fsys-tarfile | tar -x` of the disk modules (kernel-package.ts extracts only NIC drivers). */
-function extractDiskModules(deb: string, dir: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const dpkg = spawn('dpkg-deb', ['--fsys-tarfile', deb], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const tar = spawn('tar', ['-x', '-C', dir, '--wildcards', ...DISK_MODULES.map((m) => `./lib/modules/*/kernel/drivers/block/${m}.ko*`)], { stdio: ['pipe', 'ignore', 'inherit'] });
-    dpkg.stdout.pipe(tar.stdin);
-    dpkg.on('error', reject);
-    tar.on('error', reject);
-    tar.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`extracting ${DISK_MODULES.join(', ')} from ${deb}: tar exit ${code}`))));
-  });
-}
-
-function findModule(dir: string, name: string): string | undefined {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) {
-      const found = findModule(p, name);
-      if (found) return found;
-    } else if (e.name === `${name}.ko`) return p;
-  }
-  return undefined;
-}
-
-async function diskModules(deb: string, kernel: KernelFiles, cacheDir: string): Promise<{ name: string; data: Buffer }[]> {
-  const dir = join(cacheDir, 'disk-modules');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  await extractDiskModules(deb, dir);
-  return DISK_MODULES.map((name) => {
-    const file = findModule(dir, name);
-    if (!file) throw new Error(`${name}.ko (uncompressed) not found in ${deb}`);
-    const data = readFileSync(file);
-    const missing = moduleDepends(data).filter((d) => !kernel.modules.some((m) => m.name === d.replace(/-/g, '_')));
-    if (missing.length) throw new Error(`${name} needs modules the initramfs lacks: ${missing.join(', ')}`);
-    return { name, data };
-  });
-}
-
-async function initramfs(kernel: KernelFiles, disk: { name: string; data: Buffer }[]): Promise<Buffer> {
+async function initramfs(kernel: KernelFiles): Promise<Buffer> {
   const dirs = ['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'usr/share', 'usr/share/udhcpc', 'dev', 'proc', 'sys', 'tmp', 'run', 'etc', 'lib', 'lib/modules'];
   const entries: CpioEntry[] = dirs.map((name) => ({ name, mode: S_IFDIR | 0o755 }));
   entries.push({ name: 'bin/busybox', mode: S_IFREG | 0o755, data: readFileSync(BUSYBOX) });
@@ -74,9 +35,7 @@ async function initramfs(kernel: KernelFiles, disk: { name: string; data: Buffer
   entries.push({ name: 'init', mode: S_IFREG | 0o755, data: DISK_INIT_SCRIPT });
   entries.push({ name: 'usr/share/udhcpc/default.script', mode: S_IFREG | 0o755, data: UDHCPC_SCRIPT });
   for (const m of kernel.modules) entries.push({ name: `lib/modules/${m.name}.ko`, mode: S_IFREG | 0o644, data: readFileSync(m.path) });
-  for (const m of disk) entries.push({ name: `lib/modules/${m.name}.ko`, mode: S_IFREG | 0o644, data: m.data });
-  const order = [...kernel.modules.map((m) => m.name), ...disk.map((m) => m.name)];
-  entries.push({ name: 'lib/modules/order', mode: S_IFREG | 0o644, data: `${order.join('\n')}\n` });
+  entries.push({ name: 'lib/modules/order', mode: S_IFREG | 0o644, data: `${kernel.modules.map((m) => m.name).join('\n')}\n` });
   return gzipSync(encodeCpioNewc(entries), { level: 9 });
 }
 
@@ -96,10 +55,10 @@ export async function buildTestImage(cacheDir: string): Promise<TestImage> {
   mkdirSync(cacheDir, { recursive: true });
   return withFileLock(join(cacheDir, '.build.lock'), async () => {
     const deb = await downloadKernelDeb(join(cacheDir, 'debs'), await chooseKernelPackage());
-    const kernelDir = join(cacheDir, 'kernel');
-    const kernel = cachedKernel(deb, kernelDir) ?? (await extractKernel(deb, kernelDir));
+    const kernelDir = join(cacheDir, 'test-image-kernel');
+    const kernel = cachedKernel(deb, kernelDir, MODULES) ?? (await extractKernel(deb, kernelDir, MODULES));
     const inputsHash = createHash('sha256')
-      .update(JSON.stringify({ LAYOUT_VERSION, deb: kernel.deb, modules: kernel.modules.map((m) => m.name), DISK_MODULES, DISK_INIT_SCRIPT, UDHCPC_SCRIPT, TEST_IMAGE_CMDLINE }))
+      .update(JSON.stringify({ LAYOUT_VERSION, deb: kernel.deb, modules: kernel.modules.map((m) => m.name), DISK_INIT_SCRIPT, UDHCPC_SCRIPT, TEST_IMAGE_CMDLINE }))
       .update(readFileSync(BUSYBOX))
       .digest('hex');
     const out = join(cacheDir, 'test-image', `${inputsHash.slice(0, 16)}.img`);
@@ -107,7 +66,7 @@ export async function buildTestImage(cacheDir: string): Promise<TestImage> {
     if (existsSync(out) && existsSync(metaFile)) return JSON.parse(readFileSync(metaFile, 'utf8')) as TestImage;
     const files = [
       { name: 'vmlinuz', data: readFileSync(kernel.vmlinuz) },
-      { name: 'initrd.img', data: await initramfs(kernel, await diskModules(deb, kernel, cacheDir)) },
+      { name: 'initrd.img', data: await initramfs(kernel) },
       { name: 'startup.nsh', data: Buffer.from(startupNsh(TEST_IMAGE_CMDLINE)) },
     ];
     const { image } = buildEspDisk({ files, label: 'STAGE0TEST' });

@@ -1,0 +1,114 @@
+// A real stage0 with TLS on (the default): the API over HTTPS with its self-signed certificate, browser security
+// headers, and the plain boot listener that serves firmware paths only.
+import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fetchWithTrust, tlsTrustFor } from '../../src/api/tls/tls-client.ts';
+import { startTestServer, type TestServer } from '../support/stage0-server.ts';
+
+interface Got {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** A port the kernel just gave out; the test server binds it right after (the boot listener port must be known). */
+async function freeTcpPort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as net.AddressInfo;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+function get(url: string, opts: https.RequestOptions = {}, method = 'GET', body?: string): Promise<Got> {
+  const mod = url.startsWith('https:') ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = mod.request(url, { method, ...opts }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('TLS listener and boot listener', () => {
+  let s: TestServer;
+  let ca: Buffer;
+  let bootUrl: string;
+  before(async () => {
+    const bootPort = await freeTcpPort();
+    s = await startTestServer('sqlite', { api: { listen: '127.0.0.1', port: 0, tls: { mode: 'on' } }, boot: { http: { listen: '127.0.0.1', port: bootPort } } });
+    ca = await readFile(path.join(s.dataDir, 'tls', 'cert.pem'));
+    bootUrl = `http://127.0.0.1:${bootPort}`;
+  });
+  after(() => s?.stop());
+
+  it('the API URL is https and verifies against the generated certificate', async () => {
+    assert.match(s.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+    const r = await get(`${s.url}/api/v1/health`, { ca });
+    assert.equal(r.status, 200);
+    assert.equal(JSON.parse(r.body).status, 'ok');
+    assert.ok(new X509Certificate(ca).checkIP('127.0.0.1'));
+  });
+
+  it('a client that does not trust the certificate is refused by its TLS stack', async () => {
+    await assert.rejects(get(`${s.url}/api/v1/health`), (e: NodeJS.ErrnoException) => e.code === 'DEPTH_ZERO_SELF_SIGNED_CERT');
+  });
+
+  it('plain HTTP to the TLS port gets no API answer', async () => {
+    const r = await get(s.url.replace('https:', 'http:') + '/api/v1/health').catch((e: Error) => e);
+    assert.ok(r instanceof Error || r.status === 400, `got ${JSON.stringify(r)}`);
+  });
+
+  it('security headers on API answers, errors included; HSTS over TLS', async () => {
+    for (const p of ['/api/v1/health', '/api/v1/no-such-route']) {
+      const r = await get(`${s.url}${p}`, { ca });
+      assert.equal(String(r.headers['content-security-policy']).split(';')[0], "default-src 'self'", p);
+      assert.equal(r.headers['x-content-type-options'], 'nosniff', p);
+      assert.equal(r.headers['referrer-policy'], 'no-referrer', p);
+      assert.equal(r.headers['x-frame-options'], 'DENY', p);
+      assert.match(String(r.headers['strict-transport-security']), /^max-age=\d+/, p);
+    }
+  });
+
+  it('the CLI-side helpers trust it: local cert for loopback, or a pinned fingerprint', async () => {
+    const viaLocal = await fetchWithTrust(`${s.url}/api/v1/health`, {}, tlsTrustFor(s.url, s.dataDir, {}));
+    assert.equal(viaLocal.status, 200);
+    const fp = new X509Certificate(ca).fingerprint256;
+    const viaPin = await fetchWithTrust(`${s.url}/api/v1/health`, {}, tlsTrustFor(s.url, '/nonexistent', { STAGE0_TLS_FINGERPRINT: fp }));
+    assert.equal((await viaPin.json()).status, 'ok');
+    const wrong = fp.replace(/^../, fp.startsWith('00') ? '11' : '00');
+    await assert.rejects(fetchWithTrust(`${s.url}/api/v1/health`, {}, { fingerprint256: wrong }), /fingerprint/);
+  });
+
+  it('the boot listener is plain HTTP, serves firmware paths, no HSTS', async () => {
+    const r = await get(`${bootUrl}/boot.ipxe?mac=52:54:00:aa:bb:cc`);
+    assert.equal(r.status, 200);
+    assert.match(r.body, /^#!ipxe/);
+    assert.equal(r.headers['strict-transport-security'], undefined);
+    assert.equal(r.headers['x-content-type-options'], 'nosniff');
+  });
+
+  const notOnBoot = ['/api/v1/health', '/api/v1/nodes', '/api/v1/openapi.json', '/'];
+  for (const p of notOnBoot) {
+    it(`the boot listener does not serve ${p}`, async () => {
+      const r = await get(`${bootUrl}${p}`);
+      assert.equal(r.status, 404);
+      assert.doesNotMatch(r.body, /"status":"ok"|openapi/);
+    });
+  }
+
+  it('the boot listener refuses a GET with a body, and API writes', async () => {
+    assert.equal((await get(`${bootUrl}/boot.ipxe?mac=52:54:00:aa:bb:cc`, { headers: { 'content-length': '5' } }, 'GET', 'hello')).status, 400);
+    assert.equal((await get(`${bootUrl}/api/v1/nodes`, { headers: { 'content-type': 'application/json' } }, 'POST', '{"name":"x"}')).status, 404);
+  });
+});
