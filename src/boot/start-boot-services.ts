@@ -13,7 +13,7 @@ import { directoryFileSource } from './tftp/directory-file-source.ts';
 import { chainFileSources, generatedFileSource } from './tftp/tftp-file-source.ts';
 import { interfaceIpv4 } from '../net/interface-address.ts';
 import { macFromConfigPath, renderGrubConfig, renderPxelinuxConfig } from './configs/boot-config-files.ts';
-import { planBoot } from './http/boot-plan.ts';
+import { attributeDecider, type BootDecider } from './http/boot-plan.ts';
 import type { BootSettings } from './boot-settings.ts';
 import type { BootNodeLookup } from './http/boot-http-routes.ts';
 import type { IpMacTable } from '../net/ip-mac-table.ts';
@@ -25,6 +25,8 @@ export interface BootServiceDeps {
   boot: BootSettings;
   inventory: InventoryService;
   nodes: BootNodeLookup;
+  /** The boot decision shared with the HTTP boot routes; without one, the attribute path. */
+  decider?: BootDecider;
   leases: LeaseStore;
   /** Learns IP → MAC from DHCP ACKs (see IpMacTable.tap) so TFTP transfers land on the node's timeline. */
   ipMac: IpMacTable;
@@ -60,6 +62,7 @@ export async function startBootServices(d: BootServiceDeps): Promise<RunningBoot
   const { config, logger, events } = d;
   const closers: (() => Promise<void>)[] = [];
   const { httpBase, fallback } = d.boot;
+  const decider = d.decider ?? attributeDecider(d.nodes, fallback);
   try {
     if (config.dhcp.mode !== 'off') {
       const service = new DhcpService({
@@ -92,8 +95,7 @@ export async function startBootServices(d: BootServiceDeps): Promise<RunningBoot
       const generated = generatedFileSource((file) => {
         const wanted = macFromConfigPath(file);
         if (!wanted) return undefined;
-        return d.nodes.byMac(wanted.mac).then((n) => {
-          const plan = planBoot(n?.effective, fallback);
+        return decider.decide(wanted.mac, wanted.loader).then(({ plan }) => {
           return wanted.loader === 'pxelinux' ? renderPxelinuxConfig(plan, httpBase, wanted.mac) : renderGrubConfig(plan, httpBase, wanted.mac);
         });
       });

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AttrValue } from '../../domain/inventory/types.ts';
 import type { EventSink } from '../../domain/events/event-sink.ts';
-import { planBoot, type KernelSpec } from './boot-plan.ts';
+import { attributeDecider, type BootDecider, type KernelSpec } from './boot-plan.ts';
 import { renderIpxeScript } from './ipxe-script.ts';
 import { resolveInJail } from './file-jail.ts';
 import { sendFile } from './send-file.ts';
@@ -23,6 +23,8 @@ export interface BootHttpOptions {
   ipxeDir: string;
   fallback?: KernelSpec;
   nodes: BootNodeLookup;
+  /** The boot decision (provisioning state machine); without one, the attribute path (boot.kernel, nextboot). */
+  decider?: BootDecider;
   events: EventSink;
 }
 
@@ -36,13 +38,13 @@ function macOrProblem(raw: unknown, reply: FastifyReply): string | undefined {
 }
 
 export function bootHttpRoutes(app: FastifyInstance, o: BootHttpOptions): void {
+  const decider = o.decider ?? attributeDecider(o.nodes, o.fallback);
   app.get<{ Querystring: { mac?: string } }>('/boot.ipxe', async (req, reply) => {
     const mac = macOrProblem(req.query.mac, reply);
     if (!mac) return reply;
-    const node = await o.nodes.byMac(mac);
-    const plan = planBoot(node?.effective, o.fallback);
-    o.events.emit({ actor: 'boot', node: node?.name ?? null, kind: 'http.boot-script', details: { mac, plan: plan.kind, reason: plan.reason, from: req.ip } });
-    return reply.type('text/plain').header('cache-control', 'no-store').send(renderIpxeScript(plan, { httpBase: o.httpBase, mac, node: node?.name }));
+    const { node, plan } = await decider.decide(mac, 'ipxe');
+    o.events.emit({ actor: 'boot', node: node ?? null, kind: 'http.boot-script', details: { mac, plan: plan.kind, reason: plan.reason, from: req.ip } });
+    return reply.type('text/plain').header('cache-control', 'no-store').send(renderIpxeScript(plan, { httpBase: o.httpBase, mac, ...(node && { node }) }));
   });
 
   const serveAsset = async (req: FastifyRequest, reply: FastifyReply, root: string | undefined, name: string, mac: string | undefined) => {

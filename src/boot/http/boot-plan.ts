@@ -1,18 +1,8 @@
-// The next-boot decision for one machine, from its effective attributes: the single source for iPXE scripts and TFTP configs.
+// The attribute path of the boot decision (boot.kernel, nextboot), and the decider used when provisioning is not wired.
 import type { AttrValue } from '../../domain/inventory/types.ts';
+import type { BootDecider, BootPlan, KernelSpec } from '../../domain/provisioning/boot-plan-types.ts';
 
-export interface KernelSpec {
-  kernel: string;
-  initrd?: string;
-  cmdline: string;
-}
-
-export type BootPlan =
-  | { kind: 'kernel'; spec: KernelSpec; reason: string }
-  /** Boot from the local disk: the script exits so firmware moves on — never an install loop. */
-  | { kind: 'local'; reason: string }
-  /** Nothing to boot: say why on the console and retry later instead of looping fast. */
-  | { kind: 'none'; reason: string };
+export type { BootDecider, BootPlan, BootVia, KernelSpec } from '../../domain/provisioning/boot-plan-types.ts';
 
 const str = (v: AttrValue | undefined) => (v === undefined ? undefined : String(v));
 
@@ -30,4 +20,14 @@ export function planBoot(effective: Readonly<Record<string, AttrValue>> | undefi
   }
   if (fallback) return { kind: 'kernel', spec: fallback, reason: effective ? 'default (node has no boot.kernel)' : 'default (unknown machine)' };
   return { kind: 'none', reason: 'no boot.kernel for this node and no boot.default configured' };
+}
+
+/** Looks a MAC up and plans from attributes only: what the boot paths do when no provisioning decider is wired. */
+export function attributeDecider(nodes: { byMac(mac: string): Promise<{ name: string; effective: Readonly<Record<string, AttrValue>> } | undefined> }, fallback: KernelSpec | undefined): BootDecider {
+  return {
+    async decide(mac) {
+      const node = await nodes.byMac(mac);
+      return { ...(node && { node: node.name }), plan: planBoot(node?.effective, fallback) };
+    },
+  };
 }

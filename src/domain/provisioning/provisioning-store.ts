@@ -40,8 +40,8 @@ export interface InstallToken {
 export interface InstallTokenRepo {
   insert(t: InstallToken): Promise<void>;
   byHash(hash: string): Promise<InstallToken | undefined>;
-  /** Marks the node's unspent tokens of `purpose` spent with `reason`; returns how many. */
-  revoke(node: string, purpose: TokenPurpose | undefined, now: number, reason: string): Promise<number>;
+  /** Marks the nodes' unspent tokens of `purpose` (all purposes if undefined) spent with `reason`; returns how many. */
+  revoke(nodes: readonly string[], purpose: TokenPurpose | undefined, now: number, reason: string): Promise<number>;
   /** Spends one token if it is still unspent; false if someone spent it first (exactly one caller wins). */
   spend(hash: string, now: number, reason: string): Promise<boolean>;
 }

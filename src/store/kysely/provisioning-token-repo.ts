@@ -1,7 +1,7 @@
 // InstallTokenRepo on kysely: token hashes only; spending is one conditional UPDATE so exactly one caller wins.
 import type { Selectable } from 'kysely';
 import type { InstallToken, InstallTokenRepo, TokenPurpose } from '../../domain/provisioning/provisioning-store.ts';
-import type { InventoryDb } from './in-transaction.ts';
+import { chunks, type InventoryDb } from './in-transaction.ts';
 import type { InstallTokensTable } from './provisioning-schema.ts';
 
 export class KyselyInstallTokenRepo implements InstallTokenRepo {
@@ -23,12 +23,16 @@ export class KyselyInstallTokenRepo implements InstallTokenRepo {
     return row && toToken(row);
   }
 
-  async revoke(node: string, purpose: TokenPurpose | undefined, now: number, reason: string): Promise<number> {
-    const res = await this.#db.updateTable('install_tokens').set({ spent_at: now, spent_reason: reason })
-      .where('node', '=', node).where('spent_at', 'is', null)
-      .$if(purpose !== undefined, (q) => q.where('purpose', '=', purpose!))
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows);
+  async revoke(nodes: readonly string[], purpose: TokenPurpose | undefined, now: number, reason: string): Promise<number> {
+    let n = 0;
+    for (const part of chunks(nodes, 1000)) {
+      const res = await this.#db.updateTable('install_tokens').set({ spent_at: now, spent_reason: reason })
+        .where('node', 'in', part).where('spent_at', 'is', null)
+        .$if(purpose !== undefined, (q) => q.where('purpose', '=', purpose!))
+        .executeTakeFirst();
+      n += Number(res.numUpdatedRows);
+    }
+    return n;
   }
 
   async spend(hash: string, now: number, reason: string): Promise<boolean> {
