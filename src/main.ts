@@ -16,6 +16,10 @@ import { resolveApiTls } from './api/tls/api-tls.ts';
 import { bootGate } from './boot/http/boot-listener.ts';
 import { bootListenerAddress } from './boot/http/boot-listener-address.ts';
 import { VERSION } from './version.ts';
+import { createSecretBox, loadSecretKey } from './power/secret-box.ts';
+import { createAttrSecrets } from './power/seal-secret-attrs.ts';
+import { BulkPowerService } from './power/bulk-power-service.ts';
+import { defaultPowerDrivers } from './power/power-drivers.ts';
 
 export interface RunningStage0 {
   url: string;
@@ -34,11 +38,15 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
   const closers: (() => Promise<void>)[] = [];
   const events = new BatchingEventSink(store.events, { onError: (err, pending) => logger.error({ err, pending }, 'event log write failed; will retry') });
   try {
-    const inventory = new InventoryService(store);
-    const apply = new ApplyService(store);
+    // BMC passwords: sealed on every write with a key kept outside the database, opened only for a driver call.
+    const box = createSecretBox(loadSecretKey({ dataDir: config.dataDir, env: process.env }));
+    const secrets = createAttrSecrets(box);
+    const inventory = new InventoryService(store, secrets);
+    const apply = new ApplyService(store, secrets);
+    const power = new BulkPowerService({ nodes: inventory, drivers: defaultPowerDrivers(), box, events, ...config.power });
     const nodes = { byMac: (mac: string) => inventory.nodeByMac(mac).then((n) => n && { name: n.name, effective: n.effective ?? {} }) };
     const tls = await resolveApiTls(config);
-    const app = await buildApi({ inventory, apply, events: store.events, version: VERSION }, { loggerInstance: logger, ...(tls && { https: { key: tls.key, cert: tls.cert } }) });
+    const app = await buildApi({ inventory, apply, events: store.events, version: VERSION, power }, { loggerInstance: logger, ...(tls && { https: { key: tls.key, cert: tls.cert } }) });
     const gate = bootGate(app); // before routes are ready: confines the plain boot listener to boot endpoints
     const { httpBase, fallback } = bootSettings(config);
     bootHttpRoutes(app, {

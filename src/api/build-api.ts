@@ -11,6 +11,9 @@ import { groupRoutes } from './routes/group-routes.ts';
 import { siteRoutes } from './routes/site-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
 import { inventoryDocRoutes } from './routes/inventory-doc-routes.ts';
+import { powerRoutes } from './routes/power-routes.ts';
+import type { BulkPowerService } from '../power/bulk-power-service.ts';
+import { redactSecretsInJson } from '../power/redact-bmc.ts';
 import { applySecurityHeaders } from './security-headers.ts';
 
 export interface ApiDeps {
@@ -18,6 +21,8 @@ export interface ApiDeps {
   apply: ApplyService;
   events: EventLog;
   version: string;
+  /** Bulk BMC commands (/power/...); absent = not offered. */
+  power?: BulkPowerService;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -34,6 +39,8 @@ export async function buildApi(deps: ApiDeps, options: FastifyServerOptions = {}
   // free-form attribute maps key by key and took ~250 ms for 10,000 nodes, JSON.stringify ~20 ms. What a route
   // returns is decided (and redacted) by the route itself, never by the serializer dropping fields.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // No answer carries a BMC password, whichever route or cache produced it (sealed or not).
+  app.addHook('onSend', async (_req, _reply, payload) => (typeof payload === 'string' ? redactSecretsInJson(payload) : payload));
   app.setErrorHandler((err, req, reply) => sendProblem(reply, req, err));
   app.setNotFoundHandler((req, reply) => sendProblem(reply, req, new HttpProblem(404, `no route ${req.method} ${req.url.split('?')[0]}`)));
 
@@ -41,7 +48,7 @@ export async function buildApi(deps: ApiDeps, options: FastifyServerOptions = {}
     openapi: {
       openapi: '3.1.0',
       info: { title: 'stage0 API', version: deps.version, description: 'Inventory, network boot and provisioning controller' },
-      tags: ['nodes', 'groups', 'site', 'events', 'inventory', 'meta'].map((name) => ({ name })),
+      tags: ['nodes', 'groups', 'site', 'events', 'inventory', 'power', 'meta'].map((name) => ({ name })),
     },
   });
 
@@ -54,6 +61,7 @@ export async function buildApi(deps: ApiDeps, options: FastifyServerOptions = {}
       siteRoutes(api, deps.inventory);
       eventRoutes(api, deps.inventory, deps.events);
       inventoryDocRoutes(api, deps.apply);
+      if (deps.power) powerRoutes(api, deps.power);
     },
     { prefix: API_PREFIX },
   );

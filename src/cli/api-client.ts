@@ -17,22 +17,41 @@ export class ApiClient {
   constructor(readonly baseUrl: string) {}
 
   async request<T>(method: string, path: string, opts: { body?: unknown; query?: Record<string, string | number | boolean | undefined>; ifMatch?: string } = {}): Promise<ApiResponse<T>> {
-    const url = new URL(`/api/v1${path}`, this.baseUrl);
-    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { accept: 'application/json', 'x-stage0-actor': safeUser() };
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    if (opts.ifMatch) headers['if-match'] = opts.ifMatch;
-    let res: Response;
-    try {
-      res = await fetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-      throw new CliError(`cannot reach stage0 at ${this.baseUrl} (${cause}); is it running? (stage0 serve, or set --url / STAGE0_URL)`, 3);
-    }
+    const res = await this.send(method, path, opts);
     const text = await res.text();
     const body = text ? parseJson(text) : undefined;
     if (!res.ok) throw new CliError(problemLine(res.status, body), res.status === 404 ? 4 : res.status === 412 ? 5 : 2);
     return { status: res.status, body: body as T, etag: res.headers.get('etag') ?? undefined };
+  }
+
+  /** A streamed answer (application/x-ndjson): one parsed JSON value per line, as the server sends them. */
+  async *lines(method: string, path: string, body: unknown): AsyncGenerator<unknown> {
+    const res = await this.send(method, path, { body, accept: 'application/x-ndjson' });
+    if (!res.ok || !res.body) {
+      const text = await res.text();
+      throw new CliError(problemLine(res.status, text ? parseJson(text) : undefined), res.status === 404 ? 4 : 2);
+    }
+    const decoder = new TextDecoder();
+    let buf = '';
+    for await (const chunk of res.body) {
+      buf += decoder.decode(chunk as Uint8Array, { stream: true });
+      for (let i; (i = buf.indexOf('\n')) >= 0; buf = buf.slice(i + 1)) if (buf.slice(0, i).trim()) yield JSON.parse(buf.slice(0, i));
+    }
+    if (buf.trim()) yield JSON.parse(buf);
+  }
+
+  private async send(method: string, path: string, opts: { body?: unknown; query?: Record<string, string | number | boolean | undefined>; ifMatch?: string; accept?: string }): Promise<Response> {
+    const url = new URL(`/api/v1${path}`, this.baseUrl);
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { accept: opts.accept ?? 'application/json', 'x-stage0-actor': safeUser() };
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    if (opts.ifMatch) headers['if-match'] = opts.ifMatch;
+    try {
+      return await fetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+      throw new CliError(`cannot reach stage0 at ${this.baseUrl} (${cause}); is it running? (stage0 serve, or set --url / STAGE0_URL)`, 3);
+    }
   }
 
   get<T>(path: string, query?: Record<string, string | number | boolean | undefined>) {

@@ -11,6 +11,7 @@ import { registerInventoryDocCommands } from './commands/inventory-doc-commands.
 import { registerServeCommand } from './commands/serve-command.ts';
 import { registerConfigCommands } from './commands/config-commands.ts';
 import { registerLabCommands } from './commands/lab.ts';
+import { registerPowerCommands } from './commands/power-commands.ts';
 import { ConfigError } from '../config/load-config.ts';
 
 export function buildProgram(): Command {
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerEventCommands(program);
   registerInventoryDocCommands(program);
   registerLabCommands(program);
+  registerPowerCommands(program);
   return program;
 }
 

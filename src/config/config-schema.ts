@@ -100,6 +100,16 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     ipv6RouterAdvertisements: Type.Boolean({ default: false }),
+    /** Bulk BMC commands (rpower, rsetboot, rinv, rinstall). */
+    power: Type.Object(
+      {
+        /** Nodes whose BMCs are talked to at once. */
+        concurrency: Type.Integer({ minimum: 1, maximum: 4096, default: 64 }),
+        /** Time allowed to one driver attempt on one BMC, in milliseconds. */
+        timeoutMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 20_000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false },
 );

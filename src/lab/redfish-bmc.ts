@@ -1,5 +1,6 @@
-// Test support: a small Redfish BMC emulator over HTTPS (self-signed cert made by openssl) with one ComputerSystem.
-// The host behind it is pluggable: a state file (VM-less) or a QEMU VM through QMP (redfish-qemu-host.ts).
+// Lab BMC: a small Redfish BMC emulator over HTTPS (self-signed cert made by openssl) with one ComputerSystem.
+// The host behind it is pluggable: a state file (VM-less) or a QEMU VM through QMP (redfish-bmc-qemu-host.ts).
+// Fault switches (slow answers, stop answering) and an in-flight gauge let tests prove timeouts and concurrency bounds.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -45,22 +46,35 @@ export function stateFileHost(file: string): RedfishHost & { state(): { power: R
   };
 }
 
-/** A self-signed certificate for 127.0.0.1 made by openssl (Debian package openssl). */
-export function makeCert(dir: string): { key: string; cert: string } {
+/** A self-signed certificate for 127.0.0.1 (and `ips`) made by openssl (Debian package openssl). */
+export function makeCert(dir: string, ips: readonly string[] = []): { key: string; cert: string } {
   if (spawnSync('sh', ['-c', 'command -v openssl']).status !== 0) throw new Error('openssl is missing: apt-get install -y --no-install-recommends openssl');
   const key = join(dir, 'bmc.key');
   const cert = join(dir, 'bmc.crt');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    '-addext', `subjectAltName=${['127.0.0.1', ...ips].map((ip) => `IP:${ip}`).join(',')}`, '-keyout', key, '-out', cert], { stdio: 'ignore' });
   return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
 }
 
+/** Requests being answered right now, across every emulator sharing the gauge; max = the most seen at once. */
+export interface InFlightGauge {
+  now: number;
+  max: number;
+}
+export const newGauge = (): InFlightGauge => ({ now: 0, max: 0 });
+
+/** answer = normal; stall = accept connections, never answer; stall-after-login = answer the login, then nothing. */
+export type BmcMode = 'answer' | 'stall' | 'stall-after-login';
+
 export interface RedfishBmc {
+  address: string;
   port: number;
   cert: string;
   boot: RfBoot;
   /** Every request as "METHOD path auth" (auth = session | basic | none), for assertions. */
   log: string[];
+  /** Fault switch, effective for the next request. */
+  setMode(mode: BmcMode): void;
   close(): Promise<void>;
 }
 
@@ -77,14 +91,27 @@ export interface RedfishBmcOptions {
   /** false = an old BMC without SessionService (POST Sessions -> 405): clients must fall back to Basic. */
   sessions?: boolean;
   serial?: string;
+  /** Default 127.0.0.1 and a free port. */
+  listen?: { host?: string; port?: number };
+  /** A certificate to serve (saves an openssl run per BMC when starting many); default: a fresh self-signed one. */
+  tls?: { key: string; cert: string };
+  /** Wait before each answer (a slow BMC; makes overlapping requests visible). */
+  delayMs?: number;
+  gauge?: InFlightGauge;
 }
 
 const SYS = '/redfish/v1/Systems/1';
 
 export async function startRedfishBmc(o: RedfishBmcOptions): Promise<RedfishBmc> {
-  const dir = mkdtempSync(join(tmpdir(), 's0t-redfish-'));
-  const { key, cert } = makeCert(dir);
-  rmSync(dir, { recursive: true, force: true });
+  let tls = o.tls;
+  if (!tls) {
+    const dir = mkdtempSync(join(tmpdir(), 's0-redfish-'));
+    tls = makeCert(dir, o.listen?.host && o.listen.host !== '127.0.0.1' ? [o.listen.host] : []);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const { key, cert } = tls;
+  let mode: BmcMode = 'answer';
+  const gauge = o.gauge ?? newGauge();
   const tokens = new Map<string, string>(); // token -> session path
   const boot: RfBoot = { BootSourceOverrideTarget: 'None', BootSourceOverrideEnabled: 'Disabled', BootSourceOverrideMode: 'UEFI' };
   let version = 1; // ETag of the system resource
@@ -181,6 +208,11 @@ export async function startRedfishBmc(o: RedfishBmcOptions): Promise<RedfishBmc>
   };
 
   const server: Server = createServer({ key, cert }, (req, res) => {
+    const isLogin = req.method === 'POST' && (req.url ?? '').startsWith('/redfish/v1/SessionService/Sessions');
+    if (mode === 'stall' || (mode === 'stall-after-login' && !isLogin)) return; // the BMC hangs: no answer, socket kept open
+    gauge.now++;
+    gauge.max = Math.max(gauge.max, gauge.now);
+    res.on('close', () => void gauge.now--);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -191,13 +223,21 @@ export async function startRedfishBmc(o: RedfishBmcOptions): Promise<RedfishBmc>
       } catch {
         return error(res, 400, 'malformed JSON');
       }
-      routes(req, res, body).catch((e: Error) => error(res, 500, e.message));
+      const answer = () => routes(req, res, body).catch((e: Error) => error(res, 500, e.message));
+      if (o.delayMs) setTimeout(answer, o.delayMs);
+      else void answer();
     });
   });
   server.on('tlsClientError', () => {}); // clients refusing our self-signed cert are expected in tests
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = o.listen?.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.listen?.port ?? 0, address, () => (server.off('error', reject), resolve()));
+  });
   return {
+    address,
     port: (server.address() as AddressInfo).port,
+    setMode: (m) => void (mode = m),
     cert,
     boot,
     log,

@@ -2,7 +2,11 @@
 import type { BootDevice, CallOptions, BmcTarget, Feature, Inventory, PowerDriver, PowerOp, PowerState } from './capabilities.ts';
 import { PowerError } from './power-error.ts';
 
-export type PowerAction = { op: 'status' } | { op: PowerOp } | { op: 'bootdev'; boot: BootDevice } | { op: 'inventory' };
+/**
+ * netboot (rinstall): next boot from the network once, then power cycle (an off host is powered on), in one attempt
+ * so a driver that fails half-way is retried whole by the next driver.
+ */
+export type PowerAction = { op: 'status' } | { op: PowerOp } | { op: 'bootdev'; boot: BootDevice } | { op: 'inventory' } | { op: 'netboot'; firmware: BootDevice['firmware'] };
 
 /** status -> power state; on/off/soft/cycle/reset -> 'ok'; bootdev -> the device set; inventory -> FRU facts. */
 export type PowerActionResult = PowerState | 'ok' | BootDevice | Inventory;
@@ -14,6 +18,7 @@ export function featureOf(action: PowerAction): Feature {
     case 'status':
       return 'power-state';
     case 'bootdev':
+    case 'netboot':
       return 'boot-device';
     case 'inventory':
       return 'inventory';
@@ -33,6 +38,11 @@ export async function invokeDriver(driver: PowerDriver, target: BmcTarget, actio
       if (!driver.setBootDevice) throw missing();
       await driver.setBootDevice(target, action.boot, opts);
       return action.boot;
+    case 'netboot':
+      if (!driver.setBootDevice || !driver.setPower || !driver.features.includes('power-set')) throw missing();
+      await driver.setBootDevice(target, { device: 'network', persistent: false, firmware: action.firmware }, opts);
+      await driver.setPower(target, 'cycle', opts);
+      return 'ok';
     case 'inventory':
       if (!driver.inventory) throw missing();
       return driver.inventory(target, opts);

@@ -13,6 +13,9 @@ export interface PowerNode {
   name: string;
   bmc: BmcConfig;
 }
+/** One action for every node, or one chosen per node (e.g. the boot firmware from the node's own attributes). */
+export type ActionFor = PowerAction | ((node: PowerNode) => PowerAction);
+
 export interface PowerResult {
   node: string;
   ok: boolean;
@@ -50,11 +53,12 @@ async function attempt(run: () => Promise<PowerActionResult>, signal: AbortSigna
   return Promise.race([run(), abortPromise(signal, 'attempt')]);
 }
 
-async function runNode(node: PowerNode, action: PowerAction, opts: PowerRunOptions, outer: AbortSignal): Promise<PowerResult> {
+async function runNode(node: PowerNode, actionFor: ActionFor, opts: PowerRunOptions, outer: AbortSignal): Promise<PowerResult> {
   const t0 = performance.now();
   const attempted: string[] = [];
   const fail = (code: PowerErrorCode, error: string): PowerResult => ({ node: node.name, ok: false, error, errorCode: code, attempted, ms: Math.round(performance.now() - t0) });
   if (!node.bmc?.address) return fail('invalid', 'bmc.address is not set');
+  const action = typeof actionFor === 'function' ? actionFor(node) : actionFor;
   const drivers = driversFor(opts.drivers, node.bmc.driver, featureOf(action));
   if (typeof drivers === 'string') return fail(node.bmc.driver && !opts.drivers.has(node.bmc.driver) ? 'invalid' : 'unsupported', drivers);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_POWER_TIMEOUT_MS;
@@ -83,7 +87,7 @@ async function runNode(node: PowerNode, action: PowerAction, opts: PowerRunOptio
 }
 
 /** Yields [index in nodes, result] as nodes finish. Ending the loop early cancels the nodes still running. */
-async function* runIndexed(nodes: readonly PowerNode[], action: PowerAction, opts: PowerRunOptions): AsyncGenerator<[number, PowerResult]> {
+async function* runIndexed(nodes: readonly PowerNode[], action: ActionFor, opts: PowerRunOptions): AsyncGenerator<[number, PowerResult]> {
   const limit = Math.max(1, opts.concurrency ?? DEFAULT_POWER_CONCURRENCY);
   const ac = new AbortController();
   const onOuter = () => ac.abort();
@@ -125,12 +129,12 @@ async function* runIndexed(nodes: readonly PowerNode[], action: PowerAction, opt
 }
 
 /** Yields one result per node, in completion order. Breaking out of the loop cancels the nodes still running. */
-export async function* streamPowerAction(nodes: readonly PowerNode[], action: PowerAction, opts: PowerRunOptions): AsyncGenerator<PowerResult> {
+export async function* streamPowerAction(nodes: readonly PowerNode[], action: ActionFor, opts: PowerRunOptions): AsyncGenerator<PowerResult> {
   for await (const [, r] of runIndexed(nodes, action, opts)) yield r;
 }
 
 /** Runs the action over every node; results in the order of `nodes`. Never rejects. */
-export async function runPowerAction(nodes: readonly PowerNode[], action: PowerAction, opts: PowerRunOptions): Promise<PowerResult[]> {
+export async function runPowerAction(nodes: readonly PowerNode[], action: ActionFor, opts: PowerRunOptions): Promise<PowerResult[]> {
   const out: PowerResult[] = new Array(nodes.length);
   for await (const [i, r] of runIndexed(nodes, action, opts)) out[i] = r;
   return out;

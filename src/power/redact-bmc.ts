@@ -37,3 +37,19 @@ export const BMC_LOG_REDACT_PATHS: readonly string[] = [
   'req.body.attrs["bmc.password"]',
   'req.body.password',
 ];
+
+const SEALED_STRING = /"s0enc:v1:[A-Za-z0-9_-]*"/g;
+const JSON_VALUE = '(?:"(?:[^"\\\\]|\\\\.)*"|[^,}\\]\\s]+)';
+const SECRET_KEY = BMC_SECRET_ATTRS.map((k) => k.replace(/\./g, '\\.')).join('|');
+const PLAIN_SECRET = new RegExp(`("(?:${SECRET_KEY})"\\s*:\\s*)${JSON_VALUE}`, 'g');
+const EFFECTIVE_SECRET = new RegExp(`("(?:${SECRET_KEY})"\\s*:\\s*\\{\\s*"value"\\s*:\\s*)${JSON_VALUE}`, 'g');
+
+/**
+ * The API's last line of defence (an onSend hook runs it on every JSON answer, cached ones included): every value
+ * of a secret attribute — plain ({"bmc.password":…}) or effective ({"bmc.password":{"value":…}}) — and every sealed
+ * string wherever it appears (event details, apply diffs) becomes "[redacted]".
+ */
+export function redactSecretsInJson(text: string): string {
+  if (!text.includes('s0enc:') && !BMC_SECRET_ATTRS.some((k) => text.includes(k))) return text;
+  return text.replace(SEALED_STRING, `"${REDACTED}"`).replace(EFFECTIVE_SECRET, `$1"${REDACTED}"`).replace(PLAIN_SECRET, (m, key: string) => (m.slice(key.length).startsWith('{') ? m : `${key}"${REDACTED}"`));
+}

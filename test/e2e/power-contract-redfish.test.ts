@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRedfishDriver } from '../../src/power/drivers/redfish/redfish-driver.ts';
-import { startRedfishBmc, stateFileHost } from './support/redfish-bmc.ts';
+import { startRedfishBmc, stateFileHost } from '../../src/lab/redfish-bmc.ts';
 import { runPowerDriverContract, type Lab } from './support/power-contract.ts';
 
 runPowerDriverContract('redfish', async (): Promise<Lab> => {

@@ -10,8 +10,8 @@ import { createDriverRegistry } from '../../src/power/driver-registry.ts';
 import { createRedfishDriver } from '../../src/power/drivers/redfish/redfish-driver.ts';
 import { PowerError } from '../../src/power/power-error.ts';
 import { runPowerAction } from '../../src/power/power-orchestrator.ts';
-import { startRedfishBmc, stateFileHost, type RedfishBmc } from './support/redfish-bmc.ts';
-import { qemuHost, type QemuHost } from './support/redfish-qemu-host.ts';
+import { startRedfishBmc, stateFileHost, type RedfishBmc } from '../../src/lab/redfish-bmc.ts';
+import { qemuHost, type QemuHost } from '../../src/lab/redfish-bmc-qemu-host.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 's0t-rf-test-'));
 const host = stateFileHost(join(dir, 'state.json'));

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createRedfishDriver } from '../../src/power/drivers/redfish/redfish-driver.ts';
-import { startRedfishBmc, stateFileHost, type RedfishBmc } from '../e2e/support/redfish-bmc.ts';
+import { startRedfishBmc, stateFileHost, type RedfishBmc } from '../../src/lab/redfish-bmc.ts';
 
 /** Debian's interpreter: python3-sushy lives in its dist-packages (a pyenv python3 earlier in PATH would miss it). */
 const PY = '/usr/bin/python3';

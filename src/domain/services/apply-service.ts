@@ -5,6 +5,7 @@ import { validateInventoryDoc, type InventoryDoc, type InventoryState } from '..
 import { planApply, type Change } from '../inventory/apply-plan.ts';
 import { exportInventoryDoc } from '../inventory/export-inventory-doc.ts';
 import type { Actor } from './actor.ts';
+import type { AttrSealer } from './inventory-service.ts';
 
 export interface ChangeSummary {
   action: Change['action'];
@@ -26,13 +27,17 @@ async function readState(tx: InventoryRepos): Promise<InventoryState> {
 }
 
 export class ApplyService {
-  constructor(private readonly store: InventoryStore) {}
+  constructor(
+    private readonly store: InventoryStore,
+    private readonly secrets?: AttrSealer,
+  ) {}
 
   /** The plan is made inside the transaction that applies it, so nothing can change in between. */
   async apply(document: unknown, opts: { dryRun: boolean; prune: boolean }, actor: Actor): Promise<ApplyResult> {
     const doc = validateInventoryDoc(document);
     return this.store.transaction(async (tx) => {
-      const changes = planApply(doc, await readState(tx), { prune: opts.prune });
+      const state = await readState(tx);
+      const changes = planApply(this.secrets ? sealDoc(doc, state, this.secrets) : doc, state, { prune: opts.prune });
       if (!opts.dryRun && changes.length) {
         const events: NewEvent[] = [];
         for (const c of changes) {
@@ -48,6 +53,18 @@ export class ApplyService {
   async export(): Promise<InventoryDoc> {
     return exportInventoryDoc(await readState(this.store));
   }
+}
+
+/** Secrets in the document sealed against what is stored, so an unchanged password plans no change. */
+function sealDoc(doc: InventoryDoc, state: InventoryState, secrets: AttrSealer): InventoryDoc {
+  const groups = new Map(state.groups.map((g) => [g.name, g.attrs]));
+  const nodes = new Map(state.nodes.map((n) => [n.name, n.attrs]));
+  return {
+    ...doc,
+    ...(doc.site && { site: { attrs: secrets.seal(doc.site.attrs, state.site.attrs) } }),
+    ...(doc.groups && { groups: doc.groups.map((g) => (g.attrs ? { ...g, attrs: secrets.seal(g.attrs, groups.get(g.name)) } : g)) }),
+    ...(doc.nodes && { nodes: doc.nodes.map((n) => (n.attrs ? { ...n, attrs: secrets.seal(n.attrs, nodes.get(n.name)) } : n)) }),
+  };
 }
 
 async function execute(tx: InventoryRepos, c: Change): Promise<void> {

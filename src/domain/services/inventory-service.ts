@@ -17,6 +17,12 @@ export interface NodeFields {
   attrs?: Record<string, AttrValue | null>;
 }
 
+/** Seals secret attributes (bmc.password) before they are stored; given the stored attributes (undefined = new). */
+export interface AttrSealer {
+  seal(next: Attrs, current: Attrs | undefined): Attrs;
+}
+const NO_SEALER: AttrSealer = { seal: (next) => next };
+
 export interface PageQuery {
   offset?: number;
   limit?: number;
@@ -49,7 +55,10 @@ const withoutNulls = (attrs: Record<string, AttrValue | null> | undefined): Attr
 export class InventoryService {
   private readonly snapshots: SnapshotCache;
 
-  constructor(private readonly store: InventoryStore) {
+  constructor(
+    private readonly store: InventoryStore,
+    private readonly secrets: AttrSealer = NO_SEALER,
+  ) {
     this.snapshots = new SnapshotCache(store);
   }
 
@@ -118,7 +127,7 @@ export class InventoryService {
     if ((fields.macs?.length ?? 0) > 0 && names.length > 1)
       throw invalid(`MACs can only be given when adding one node; '${range}' names ${names.length}`, 'macs');
     const inputs = names.map((name) =>
-      validateNewNode({ name, macs: fields.macs ?? [], groups: fields.groups ?? [], bmc: fields.bmc ?? null, attrs: withoutNulls(fields.attrs) }),
+      validateNewNode({ name, macs: fields.macs ?? [], groups: fields.groups ?? [], bmc: fields.bmc ?? null, attrs: this.secrets.seal(withoutNulls(fields.attrs), undefined) }),
     );
     return this.store.transaction(async (tx) => {
       const created: Node[] = [];
@@ -153,7 +162,7 @@ export class InventoryService {
       ...(fields.macs !== undefined && { macs: fields.macs }),
       ...(fields.groups !== undefined && { groups: fields.groups }),
       ...(fields.bmc !== undefined && { bmc: fields.bmc }),
-      ...(fields.attrs !== undefined && { attrs: mergeAttrs(node.attrs, fields.attrs) }),
+      ...(fields.attrs !== undefined && { attrs: this.secrets.seal(mergeAttrs(node.attrs, fields.attrs), node.attrs) }),
     });
     const updated = await tx.nodes.update(node.name, patch, expectedVersion);
     await tx.events.append([{ actor: actor.name, node: node.name, kind: 'node.updated', details: { from: actor.from, before: pick(node, patch), after: pick(updated, patch) } }]);
@@ -188,7 +197,7 @@ export class InventoryService {
 
   async addGroup(name: string, attrs: Record<string, AttrValue | null> | undefined, actor: Actor): Promise<Group> {
     validateGroupName(name);
-    const clean = validateAttrs(withoutNulls(attrs));
+    const clean = validateAttrs(this.secrets.seal(withoutNulls(attrs), undefined));
     return this.store.transaction(async (tx) => {
       const g = await tx.groups.create({ name, attrs: clean });
       await tx.events.append([{ actor: actor.name, node: null, kind: 'group.created', details: { from: actor.from, group: name, attrs: clean } }]);
@@ -200,7 +209,7 @@ export class InventoryService {
     return this.store.transaction(async (tx) => {
       const g = await tx.groups.get(name);
       if (!g) throw notFound(`group '${name}'`, 'name');
-      const next = validateAttrs(mergeAttrs(g.attrs, attrs));
+      const next = validateAttrs(this.secrets.seal(mergeAttrs(g.attrs, attrs), g.attrs));
       const updated = await tx.groups.update(name, { attrs: next }, expectedVersion ?? g.version);
       await tx.events.append([{ actor: actor.name, node: null, kind: 'group.updated', details: { from: actor.from, group: name, before: g.attrs, after: next } }]);
       return updated;
@@ -221,7 +230,7 @@ export class InventoryService {
   async updateSite(attrs: Record<string, AttrValue | null>, actor: Actor, expectedVersion?: number): Promise<Site> {
     return this.store.transaction(async (tx) => {
       const site = await tx.site.get();
-      const next = validateAttrs(mergeAttrs(site.attrs, attrs));
+      const next = validateAttrs(this.secrets.seal(mergeAttrs(site.attrs, attrs), site.attrs));
       const updated = await tx.site.set(next, expectedVersion ?? site.version);
       await tx.events.append([{ actor: actor.name, node: null, kind: 'site.updated', details: { from: actor.from, before: site.attrs, after: next } }]);
       return updated;
