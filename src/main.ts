@@ -15,6 +15,7 @@ import { IpMacTable } from './net/ip-mac-table.ts';
 import { resolveApiTls } from './api/tls/api-tls.ts';
 import { bootGate } from './boot/http/boot-listener.ts';
 import { bootListenerAddress } from './boot/http/boot-listener-address.ts';
+import { leaseAddressOf, macIpGuard } from './boot/http/mac-ip-guard.ts';
 import { VERSION } from './version.ts';
 import { createSecretBox, loadSecretKey } from './power/secret-box.ts';
 import { createAttrSecrets } from './power/seal-secret-attrs.ts';
@@ -57,12 +58,15 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
       nodes,
       events,
     });
+    // The iPXE script carries the node's install token: only the address that MAC holds (when known) gets it.
+    const ipMac = new IpMacTable();
+    macIpGuard(app, { macOf: (ip) => ipMac.macOf(ip), ipOf: leaseAddressOf(leases, config.dhcp.subnets.map((s) => s.cidr)) }, events);
     await app.listen({ host: config.api.listen, port: config.api.port });
     closers.push(() => app.close());
     const bootAt = bootListenerAddress(config);
     const bootListener = bootAt && (await gate.listen(bootAt.listen, bootAt.port));
     if (bootListener) closers.push(() => bootListener.close());
-    const boot = await startBootServices({ config, boot: { httpBase, fallback }, inventory, nodes, leases, ipMac: new IpMacTable(), events, logger });
+    const boot = await startBootServices({ config, boot: { httpBase, fallback }, inventory, nodes, leases, ipMac, events, logger });
     closers.push(() => boot.close());
 
     const address = app.server.address();
