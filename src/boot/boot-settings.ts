@@ -25,7 +25,7 @@ export interface BootSettings {
   /** What unknown machines and nodes without boot.kernel boot: config boot.default, else the environment in discover mode. */
   fallback: KernelSpec | undefined;
   /** The provisioning environment, when boot.assetsDir is configured (it is served from there). */
-  provisionEnv: ProvisionEnvBoot | undefined;
+  provisionEnv?: ProvisionEnvBoot | undefined;
 }
 
 const TOKEN = /^[A-Za-z0-9._~-]{1,256}$/;

@@ -7,6 +7,8 @@ import { KyselyProvisioningStore } from './kysely/provisioning-store.ts';
 import type { ProvisioningStore } from '../domain/provisioning/provisioning-store.ts';
 import { kyselyAuthStore } from './kysely/auth-store-sql.ts';
 import type { AuthStore } from '../auth/auth-store.ts';
+import { kyselyDiscoveryStore } from './kysely/discovery-store-sql.ts';
+import type { DiscoveryStore } from '../domain/discovery/discovery-store.ts';
 import { openPostgresDatabase } from './postgres/postgres-store.ts';
 import { openSqliteDatabase } from './sqlite/sqlite-store.ts';
 
@@ -20,6 +22,8 @@ export interface OpenedStores {
   auth: AuthStore;
   /** Boot states, profiles, install tokens (migration 004) in the same database; closed by inventory.close(). */
   provisioning: ProvisioningStore;
+  /** Discovery queue and rules (migration 005) in the same database; closed by inventory.close(). */
+  discovery: DiscoveryStore;
 }
 
 export async function openStore(cfg: StoreConfig): Promise<InventoryStore> {
@@ -29,5 +33,5 @@ export async function openStore(cfg: StoreConfig): Promise<InventoryStore> {
 /** Inventory and leases over one connection (SQLite) or one pool (PostgreSQL). */
 export async function openStores(cfg: StoreConfig): Promise<OpenedStores> {
   const db = cfg.kind === 'sqlite' ? await openSqliteDatabase(cfg.path) : await openPostgresDatabase(cfg.url);
-  return { inventory: new KyselyInventoryStore(db), leases: new SqlLeaseStore(db), provisioning: new KyselyProvisioningStore(db), auth: kyselyAuthStore(db) };
+  return { inventory: new KyselyInventoryStore(db), leases: new SqlLeaseStore(db), provisioning: new KyselyProvisioningStore(db), auth: kyselyAuthStore(db), discovery: kyselyDiscoveryStore(db) };
 }

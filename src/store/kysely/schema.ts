@@ -1,6 +1,7 @@
 // Table shapes of the inventory database, shared by the SQLite and PostgreSQL backends (JSON columns hold text).
 import type { ColumnType } from 'kysely';
 import type { AuthSchema } from './auth-schema.ts';
+import type { DiscoverySchema } from './discovery-schema.ts';
 import type { ProvisioningSchema } from './provisioning-schema.ts';
 
 /** The two SQL flavours the one kysely layer serves; only migrations and error mapping look at it. */
@@ -71,7 +72,7 @@ export interface LeasesTable {
   hostname: string | null;
 }
 
-export interface InventorySchema extends ProvisioningSchema, AuthSchema {
+export interface InventorySchema extends ProvisioningSchema, AuthSchema, DiscoverySchema {
   nodes: NodesTable;
   node_macs: NodeMacsTable;
   node_groups: NodeGroupsTable;

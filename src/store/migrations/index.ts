@@ -5,6 +5,7 @@ import { inventoryMigration } from './001-inventory.ts';
 import { leasesMigration } from './002-leases.ts';
 import { inventoryGenerationMigration } from './003-inventory-generation.ts';
 import { provisioningMigration } from './004-provisioning.ts';
+import { discoveryMigration } from './005-discovery.ts';
 import { authMigration } from './006-auth.ts';
 
 /** Every migration, keyed by its file name; add new ones at the end with the next number. */
@@ -14,6 +15,7 @@ export function inventoryMigrations(flavor: SqlFlavor): Record<string, Migration
     '002-leases': leasesMigration(flavor),
     '003-inventory-generation': inventoryGenerationMigration(flavor),
     '004-provisioning': provisioningMigration(flavor),
+    '005-discovery': discoveryMigration(flavor),
     '006-auth': authMigration(flavor),
   };
 }
