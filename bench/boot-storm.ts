@@ -10,8 +10,8 @@ import { parseArgs } from 'node:util';
 import { MAX_STORM_CLIENTS, type StormOptions } from '../src/sim/boot-storm.ts';
 import type { StormReport } from '../src/sim/storm-report.ts';
 import { cores, fmt, load1, median, requireTool, row, timed } from './support/bench-kit.ts';
-import { makeStormFiles, startDnsmasqNginx, startStage0Storm, type StartedStorm } from './support/storm-servers.ts';
-import { createStormTopology } from './support/storm-topology.ts';
+import { makeStormFiles, startDnsmasqNginx, startStage0Storm, type StartedStorm } from '../src/sim/storm-servers.ts';
+import { createStormTopology } from '../src/sim/storm-netns.ts';
 
 const { values } = parseArgs({
   options: {

@@ -1,8 +1,8 @@
 // The boot storm's two namespaces: the server side (one veth, 10.97.0.1/16, where DHCP is served — never a host
 // interface) and the clients' side, which owns every pool address at once through a local route (the "AnyIP"
 // trick), so N simulated clients can each use their leased address without N `ip addr add`.
-import { run } from '../../src/lab/exec.ts';
-import { deleteNetns } from '../../src/lab/netns.ts';
+import { run } from '../lab/exec.ts';
+import { deleteNetns } from '../lab/netns.ts';
 
 export const STORM_NET = {
   server: '10.97.0.1',

@@ -1,17 +1,20 @@
 // The two boot servers the storm is played against, started inside the server namespace: stage0 (`stage0 serve`,
 // DHCP on the veth only, SQLite leases) and the peers dnsmasq (DHCP + TFTP, lease file) + nginx (HTTP).
-import { copyFileSync, mkdirSync, writeFileSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { run } from '../../src/lab/exec.ts';
-import { simMac } from '../../src/sim/boot-storm.ts';
-import { nginxArgv } from './nginx.ts';
-import { startPinned, waitForListen, type Pinned } from './bench-kit.ts';
-import { STORM_NET, stormIp } from './storm-topology.ts';
+import { INITIAL_ADMIN_FILE } from '../auth/bootstrap-admin.ts';
+import { run } from '../lab/exec.ts';
+import { nsHttp } from '../lab/ns-http.ts';
+import { simMac } from './boot-storm.ts';
+import { nginxArgv } from './nginx-peer.ts';
+import { startPinned, waitForListen, type Pinned } from './pinned-process.ts';
+import { STORM_NET, stormIp } from './storm-netns.ts';
 
 export const STORM_HTTP_PORT = 8080;
 const BASE = `http://${STORM_NET.server}:${STORM_HTTP_PORT}`;
 const REPO = join(import.meta.dirname, '../..');
+const API = 'http://127.0.0.1:8443';
 
 export interface StormFiles {
   tftpRoot: string;
@@ -45,7 +48,7 @@ export async function startStage0Storm(o: { netns: string; dir: string; files: S
   const config = {
     dataDir: join(o.dir, 'data'),
     // API on loopback (plain HTTP, for the CLI); firmware endpoints on the plain boot listener on the veth.
-    api: { listen: '127.0.0.1', port: 8443 },
+    api: { listen: '127.0.0.1', port: Number(new URL(API).port) },
     log: { level: 'warn' },
     boot: {
       httpBase: BASE,
@@ -75,7 +78,12 @@ export async function startStage0Storm(o: { netns: string; dir: string; files: S
       const nodes = Array.from({ length: o.known }, (_, i) => ({ name: `sim${String(i).padStart(5, '0')}`, macs: [simMac(i)], attrs: { ip: stormIp(i) } }));
       const doc = join(o.dir, 'nodes.yaml');
       writeFileSync(doc, JSON.stringify({ apiVersion: 'stage0/v1', nodes }));
-      await run('ip', ['netns', 'exec', o.netns, 'env', 'STAGE0_URL=http://127.0.0.1:8443', join(REPO, 'bin/stage0'), 'apply', '-f', doc], { timeoutMs: 120_000 });
+      // The first-start administrator's one-time password → an API token for the CLI (as an operator would).
+      const password = readFileSync(join(config.dataDir, INITIAL_ADMIN_FILE), 'utf8').trim();
+      const login = await nsHttp(o.netns, 'POST', `${API}/api/v1/auth/login`, { user: 'admin', password, tokenName: 'boot-storm' });
+      if (login.status !== 200) throw new Error(`admin login failed: HTTP ${login.status} ${login.body}`);
+      const token = (JSON.parse(login.body) as { token: string }).token;
+      await run('ip', ['netns', 'exec', o.netns, 'env', `STAGE0_URL=${API}`, `STAGE0_TOKEN=${token}`, join(REPO, 'bin/stage0'), 'apply', '-f', doc], { timeoutMs: 120_000 });
     }
   } catch (err) {
     await p.stop();

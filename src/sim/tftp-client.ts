@@ -112,8 +112,12 @@ export async function tftpGet(o: TftpGetOptions): Promise<TftpGetResult> {
       const lastBlock = p.data.length < blksize;
       if (lastBlock || inWindow >= windowsize) {
         inWindow = 0;
+        if (lastBlock) {
+          clearTimeout(timer);
+          // Close only once the final ACK has left: a close right after send() can drop it.
+          return s.send(encodeAck(p.block), serverTid, o.server, () => finish());
+        }
         s.send(encodeAck(p.block), serverTid, o.server);
-        if (lastBlock) return finish();
         last = { bytes: encodeAck(p.block), port: serverTid };
       }
       arm();
