@@ -9,6 +9,8 @@ import { ApplyService } from './domain/services/apply-service.ts';
 import { BatchingEventSink } from './domain/events/batching-event-sink.ts';
 import { buildApi } from './api/build-api.ts';
 import { bootHttpRoutes } from './boot/http/boot-http-routes.ts';
+import { ImageStore } from './images/catalog/image-store.ts';
+import { imageBootRoutes } from './images/catalog/image-boot-routes.ts';
 import { startBootServices } from './boot/start-boot-services.ts';
 import { bootSettings } from './boot/boot-settings.ts';
 import { IpMacTable } from './net/ip-mac-table.ts';
@@ -42,12 +44,13 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
     // BMC passwords: sealed on every write with a key kept outside the database, opened only for a driver call.
     const box = createSecretBox(loadSecretKey({ dataDir: config.dataDir, env: process.env }));
     const secrets = createAttrSecrets(box);
+    const images = new ImageStore(config.dataDir);
     const inventory = new InventoryService(store, secrets);
     const apply = new ApplyService(store, secrets);
     const power = new BulkPowerService({ nodes: inventory, drivers: defaultPowerDrivers(), box, events, ...config.power });
     const nodes = { byMac: (mac: string) => inventory.nodeByMac(mac).then((n) => n && { name: n.name, effective: n.effective ?? {} }) };
     const tls = await resolveApiTls(config);
-    const app = await buildApi({ inventory, apply, events: store.events, version: VERSION, power }, { loggerInstance: logger, ...(tls && { https: { key: tls.key, cert: tls.cert } }) });
+    const app = await buildApi({ inventory, apply, events: store.events, version: VERSION, images, power }, { loggerInstance: logger, ...(tls && { https: { key: tls.key, cert: tls.cert } }) });
     const gate = bootGate(app); // before routes are ready: confines the plain boot listener to boot endpoints
     const { httpBase, fallback } = bootSettings(config);
     bootHttpRoutes(app, {
@@ -58,6 +61,7 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
       nodes,
       events,
     });
+    imageBootRoutes(app, { images, events });
     // The iPXE script carries the node's install token: only the address that MAC holds (when known) gets it.
     const ipMac = new IpMacTable();
     macIpGuard(app, { macOf: (ip) => ipMac.macOf(ip), ipOf: leaseAddressOf(leases, config.dhcp.subnets.map((s) => s.cidr)) }, events);

@@ -11,6 +11,8 @@ import { groupRoutes } from './routes/group-routes.ts';
 import { siteRoutes } from './routes/site-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
 import { inventoryDocRoutes } from './routes/inventory-doc-routes.ts';
+import { imageApiRoutes } from '../images/catalog/image-api-routes.ts';
+import type { ImageStore } from '../images/catalog/image-store.ts';
 import { powerRoutes } from './routes/power-routes.ts';
 import type { BulkPowerService } from '../power/bulk-power-service.ts';
 import { redactSecretsInJson } from '../power/redact-bmc.ts';
@@ -21,6 +23,8 @@ export interface ApiDeps {
   apply: ApplyService;
   events: EventLog;
   version: string;
+  /** The disk image catalog (/images); absent = not offered. */
+  images?: ImageStore;
   /** Bulk BMC commands (/power/...); absent = not offered. */
   power?: BulkPowerService;
 }
@@ -61,6 +65,7 @@ export async function buildApi(deps: ApiDeps, options: FastifyServerOptions = {}
       siteRoutes(api, deps.inventory);
       eventRoutes(api, deps.inventory, deps.events);
       inventoryDocRoutes(api, deps.apply);
+      if (deps.images) await imageApiRoutes(api, { images: deps.images, events: deps.events });
       if (deps.power) powerRoutes(api, deps.power);
     },
     { prefix: API_PREFIX },

@@ -100,6 +100,21 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     ipv6RouterAdvertisements: Type.Boolean({ default: false }),
+    /** Next-boot states, profiles and install callbacks (issue 5). */
+    provisioning: Type.Object(
+      {
+        /** Operator templates, searched before the shipped templates/ directory. */
+        templatesDir: Type.Optional(Type.String()),
+        /** A known node with no boot state and no boot.kernel: its disk (boot) or boot.default (fallback). */
+        knownNodeDefault: Type.Union([Type.Literal('boot'), Type.Literal('fallback')], { default: 'boot' }),
+        tokenTtlSeconds: Type.Integer({ minimum: 60, maximum: 7 * 86400, default: 3 * 3600 }),
+        upTokenTtlSeconds: Type.Integer({ minimum: 60, maximum: 30 * 86400, default: 86400 }),
+        installTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 7 * 86400, default: 3 * 3600 }),
+        /** How often expired states and timed-out installs are swept. */
+        sweepIntervalMs: Type.Integer({ minimum: 10, maximum: 3_600_000, default: 30_000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     /** Bulk BMC commands (rpower, rsetboot, rinv, rinstall). */
     power: Type.Object(
       {

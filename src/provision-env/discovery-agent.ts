@@ -93,13 +93,14 @@ case "\${1:-print}" in
   print) facts_json ;;
   report)
     [ -n "$STAGE0_SERVER" ] || { log "no stage0.server= on the kernel command line"; exit 2; }
-    facts_json > /tmp/stage0-facts.json
-    log "facts: $(wc -c < /tmp/stage0-facts.json) bytes, posting to $STAGE0_SERVER/api/v1/discovery"
+    out="\${TMPDIR:-/tmp}/stage0-facts.$$.json"
+    facts_json > "$out"
+    log "facts: $(wc -c < "$out") bytes, posting to $STAGE0_SERVER/api/v1/discovery"
     try=0
     while [ $try -lt 5 ]; do
       try=$((try+1))
-      if answer=$(timeout 30 wget -O- --header 'Content-Type: application/json' --post-file /tmp/stage0-facts.json "$STAGE0_SERVER/api/v1/discovery"); then
-        printf '%s\\n' "$answer"; exit 0
+      if answer=$(timeout 30 wget -O- --header 'Content-Type: application/json' --post-file "$out" "$STAGE0_SERVER/api/v1/discovery"); then
+        rm -f "$out"; printf '%s\\n' "$answer"; exit 0
       fi
       log "discovery report attempt $try failed"; sleep 2
     done
