@@ -11,6 +11,9 @@ import { registerInventoryDocCommands } from './commands/inventory-doc-commands.
 import { registerServeCommand } from './commands/serve-command.ts';
 import { registerConfigCommands } from './commands/config-commands.ts';
 import { registerLabCommands } from './commands/lab.ts';
+import { registerNodesetCommands } from './commands/nodeset-commands.ts';
+import { registerProfileCommands } from './commands/profile-commands.ts';
+import { registerTemplateCommands } from './commands/template-commands.ts';
 import { registerPowerCommands } from './commands/power-commands.ts';
 import { ConfigError } from '../config/load-config.ts';
 
@@ -29,6 +32,9 @@ export function buildProgram(): Command {
   registerEventCommands(program);
   registerInventoryDocCommands(program);
   registerLabCommands(program);
+  registerNodesetCommands(program);
+  registerProfileCommands(program);
+  registerTemplateCommands(program);
   registerPowerCommands(program);
   return program;
 }

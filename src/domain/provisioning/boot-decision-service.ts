@@ -48,7 +48,9 @@ export class BootDecisionService implements BootDecider {
         const env = this.d.settings.envKernel ?? this.d.settings.fallback;
         if (!env) return hold(`${next.mode}: no provisioning environment configured`);
         if (consumed) await this.fallBackToBoot(state!, now, 'boot-state.consumed', { target: state!.target, via });
-        return { kind: 'kernel', spec: { ...env, cmdline: join(env.cmdline, `stage0.mode=${next.mode} stage0.server=${this.d.settings.httpBase}`) }, reason: next.reason };
+        // The environment's own cmdline may already name the server (bootSettings' provisionEnv does).
+        const server = /(^| )stage0\.server=/.test(env.cmdline) ? '' : ` stage0.server=${this.d.settings.httpBase}`;
+        return { kind: 'kernel', spec: { ...env, cmdline: join(env.cmdline, `stage0.mode=${next.mode}${server}`) }, reason: next.reason };
       }
       case 'stateless':
       case 'install': {

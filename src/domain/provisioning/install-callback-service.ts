@@ -40,6 +40,11 @@ export class InstallCallbackService {
     this.now = d.now ?? Date.now;
   }
 
+  /** stage0's HTTP base as nodes reach it, without a trailing slash. */
+  get server(): string {
+    return this.d.settings.httpBase.replace(/\/+$/, '');
+  }
+
   /**
    * The token's record if it may be used now for `purpose`; otherwise records `install.token-refused` (reason and
    * client address; the node only when the token was real) and throws TokenRefused.
