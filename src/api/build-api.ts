@@ -11,6 +11,7 @@ import { groupRoutes } from './routes/group-routes.ts';
 import { siteRoutes } from './routes/site-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
 import { inventoryDocRoutes } from './routes/inventory-doc-routes.ts';
+import { provisioningRoutes, type ProvisioningApiDeps } from './routes/provisioning-routes.ts';
 import { imageApiRoutes } from '../images/catalog/image-api-routes.ts';
 import type { ImageStore } from '../images/catalog/image-store.ts';
 import { powerRoutes } from './routes/power-routes.ts';
@@ -23,6 +24,8 @@ export interface ApiDeps {
   apply: ApplyService;
   events: EventLog;
   version: string;
+  /** nodeset, boot states, profiles, templates, install callbacks; absent = not offered. */
+  provisioning?: ProvisioningApiDeps;
   /** The disk image catalog (/images); absent = not offered. */
   images?: ImageStore;
   /** Bulk BMC commands (/power/...); absent = not offered. */
@@ -65,6 +68,7 @@ export async function buildApi(deps: ApiDeps, options: FastifyServerOptions = {}
       siteRoutes(api, deps.inventory);
       eventRoutes(api, deps.inventory, deps.events);
       inventoryDocRoutes(api, deps.apply);
+      if (deps.provisioning) provisioningRoutes(api, deps.provisioning);
       if (deps.images) await imageApiRoutes(api, { images: deps.images, events: deps.events });
       if (deps.power) powerRoutes(api, deps.power);
     },

@@ -14,6 +14,9 @@ import { registerLabCommands } from './commands/lab.ts';
 import { registerNodesetCommands } from './commands/nodeset-commands.ts';
 import { registerProfileCommands } from './commands/profile-commands.ts';
 import { registerTemplateCommands } from './commands/template-commands.ts';
+import { registerNodesetCommands } from './commands/nodeset-commands.ts';
+import { registerProfileCommands } from './commands/profile-commands.ts';
+import { registerTemplateCommands } from './commands/template-commands.ts';
 import { registerPowerCommands } from './commands/power-commands.ts';
 import { ConfigError } from '../config/load-config.ts';
 
@@ -32,6 +35,9 @@ export function buildProgram(): Command {
   registerEventCommands(program);
   registerInventoryDocCommands(program);
   registerLabCommands(program);
+  registerNodesetCommands(program);
+  registerProfileCommands(program);
+  registerTemplateCommands(program);
   registerNodesetCommands(program);
   registerProfileCommands(program);
   registerTemplateCommands(program);
