@@ -13,15 +13,13 @@ import { ImageStore } from './images/catalog/image-store.ts';
 import { imageBootRoutes } from './images/catalog/image-boot-routes.ts';
 import { startBootServices } from './boot/start-boot-services.ts';
 import { bootSettings } from './boot/boot-settings.ts';
+import { DiscoveryService } from './domain/discovery/discovery-service.ts';
 import { IpMacTable } from './net/ip-mac-table.ts';
 import { resolveApiTls } from './api/tls/api-tls.ts';
 import { bootGate } from './boot/http/boot-listener.ts';
 import { bootListenerAddress } from './boot/http/boot-listener-address.ts';
 import { leaseAddressOf, macIpGuard } from './boot/http/mac-ip-guard.ts';
 import { VERSION } from './version.ts';
-import { createProvisioning, provisioningSettings } from './domain/provisioning/provisioning-services.ts';
-import { directoryTemplates, SHIPPED_TEMPLATES_DIR } from './domain/provisioning/template-source.ts';
-import { planBoot } from './boot/http/boot-plan.ts';
 import { createSecretBox, loadSecretKey } from './power/secret-box.ts';
 import { createAttrSecrets } from './power/seal-secret-attrs.ts';
 import { BulkPowerService } from './power/bulk-power-service.ts';
@@ -38,7 +36,7 @@ export interface RunningStage0 {
 
 export async function startStage0(config: Readonly<Config>, logger: Logger = pino({ level: config.log.level })): Promise<RunningStage0> {
   await mkdir(config.dataDir, { recursive: true });
-  const { inventory: store, provisioning: provisioningStore, leases } = await openStores(
+  const { inventory: store, leases, discovery: discoveryStore } = await openStores(
     config.store.kind === 'postgres' ? { kind: 'postgres', url: config.store.url! } : { kind: 'sqlite', path: path.join(config.dataDir, 'stage0.db') },
   );
   const closers: (() => Promise<void>)[] = [];
@@ -49,13 +47,13 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
     const secrets = createAttrSecrets(box);
     const images = new ImageStore(config.dataDir);
     const inventory = new InventoryService(store, secrets);
+    // Discovery reports create and refresh nodes through the inventory service (its checks, its node.* events).
+    const discovery = new DiscoveryService({ store: discoveryStore, inventory, nodeNames: async () => new Set((await store.nodes.all()).map((n) => n.name)), events: store.events });
     const apply = new ApplyService(store, secrets);
     const power = new BulkPowerService({ nodes: inventory, drivers: defaultPowerDrivers(), box, events, ...config.power });
     const nodes = { byMac: (mac: string) => inventory.nodeByMac(mac).then((n) => n && { name: n.name, effective: n.effective ?? {} }) };
-    const templateDirs = [...(config.provisioning.templatesDir ? [path.resolve(config.provisioning.templatesDir)] : []), SHIPPED_TEMPLATES_DIR];
-    const provisioning = createProvisioning({ store: provisioningStore, inventory, images, templates: directoryTemplates(templateDirs), settings: provisioningSettings(config.provisioning, bootSettings(config)) }, planBoot);
     const tls = await resolveApiTls(config);
-    const app = await buildApi({ inventory, apply, events: store.events, version: VERSION, provisioning: { ...provisioning, templateSource: directoryTemplates(templateDirs) }, images, power }, { loggerInstance: logger, ...(tls && { https: { key: tls.key, cert: tls.cert } }) });
+    const app = await buildApi({ inventory, apply, events: store.events, version: VERSION, images, power, discovery }, { loggerInstance: logger, ...(tls && { https: { key: tls.key, cert: tls.cert } }) });
     const gate = bootGate(app); // before routes are ready: confines the plain boot listener to boot endpoints
     const { httpBase, fallback } = bootSettings(config);
     bootHttpRoutes(app, {
@@ -64,7 +62,6 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
       ipxeDir: config.boot.ipxeDir,
       ...(fallback && { fallback }),
       nodes,
-      decider: provisioning.decider,
       events,
     });
     imageBootRoutes(app, { images, events });
@@ -76,10 +73,8 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
     const bootAt = bootListenerAddress(config);
     const bootListener = bootAt && (await gate.listen(bootAt.listen, bootAt.port));
     if (bootListener) closers.push(() => bootListener.close());
-    const boot = await startBootServices({ config, boot: { httpBase, fallback }, inventory, nodes, decider: provisioning.decider, leases, ipMac, events, logger });
+    const boot = await startBootServices({ config, boot: { httpBase, fallback }, inventory, nodes, leases, ipMac, events, logger });
     closers.push(() => boot.close());
-    const sweeper = provisioning.install.startSweeper(config.provisioning.sweepIntervalMs, (err) => logger.error({ err }, 'provisioning sweep failed'));
-    closers.push(async () => sweeper.stop());
 
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.api.port;

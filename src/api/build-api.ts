@@ -11,10 +11,11 @@ import { groupRoutes } from './routes/group-routes.ts';
 import { siteRoutes } from './routes/site-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
 import { inventoryDocRoutes } from './routes/inventory-doc-routes.ts';
-import { provisioningRoutes, type ProvisioningApiDeps } from './routes/provisioning-routes.ts';
 import { imageApiRoutes } from '../images/catalog/image-api-routes.ts';
 import type { ImageStore } from '../images/catalog/image-store.ts';
 import { powerRoutes } from './routes/power-routes.ts';
+import { discoveryRoutes } from './routes/discovery-routes.ts';
+import type { DiscoveryService } from '../domain/discovery/discovery-service.ts';
 import type { BulkPowerService } from '../power/bulk-power-service.ts';
 import { redactSecretsInJson } from '../power/redact-bmc.ts';
 import { applySecurityHeaders } from './security-headers.ts';
@@ -24,12 +25,12 @@ export interface ApiDeps {
   apply: ApplyService;
   events: EventLog;
   version: string;
-  /** nodeset, boot states, profiles, templates, install callbacks; absent = not offered. */
-  provisioning?: ProvisioningApiDeps;
   /** The disk image catalog (/images); absent = not offered. */
   images?: ImageStore;
   /** Bulk BMC commands (/power/...); absent = not offered. */
   power?: BulkPowerService;
+  /** Discovery reports, queue and rules (/discovery...); absent = not offered. */
+  discovery?: DiscoveryService;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -68,9 +69,9 @@ export async function buildApi(deps: ApiDeps, options: FastifyServerOptions = {}
       siteRoutes(api, deps.inventory);
       eventRoutes(api, deps.inventory, deps.events);
       inventoryDocRoutes(api, deps.apply);
-      if (deps.provisioning) provisioningRoutes(api, deps.provisioning);
       if (deps.images) await imageApiRoutes(api, { images: deps.images, events: deps.events });
       if (deps.power) powerRoutes(api, deps.power);
+      if (deps.discovery) discoveryRoutes(api, deps.discovery);
     },
     { prefix: API_PREFIX },
   );

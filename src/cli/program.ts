@@ -14,10 +14,9 @@ import { registerLabCommands } from './commands/lab.ts';
 import { registerNodesetCommands } from './commands/nodeset-commands.ts';
 import { registerProfileCommands } from './commands/profile-commands.ts';
 import { registerTemplateCommands } from './commands/template-commands.ts';
-import { registerNodesetCommands } from './commands/nodeset-commands.ts';
-import { registerProfileCommands } from './commands/profile-commands.ts';
-import { registerTemplateCommands } from './commands/template-commands.ts';
 import { registerPowerCommands } from './commands/power-commands.ts';
+import { registerDiscoverCommands } from './commands/discover-commands.ts';
+import { registerImageEnvCommands } from './commands/image-env-commands.ts';
 import { ConfigError } from '../config/load-config.ts';
 
 export function buildProgram(): Command {
@@ -38,10 +37,9 @@ export function buildProgram(): Command {
   registerNodesetCommands(program);
   registerProfileCommands(program);
   registerTemplateCommands(program);
-  registerNodesetCommands(program);
-  registerProfileCommands(program);
-  registerTemplateCommands(program);
   registerPowerCommands(program);
+  registerDiscoverCommands(program);
+  registerImageEnvCommands(program);
   return program;
 }
 
