@@ -8,6 +8,7 @@ import type { EventSink } from '../../domain/events/event-sink.ts';
 import type { LeaseStore } from './lease-store.ts';
 import type { KeyedTokenBucket } from './token-bucket.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
+import type { UnknownOfferLimits } from './unknown-offer-limit.ts';
 import { bootHandler } from './handlers/boot-handler.ts';
 import { informHandler } from './handlers/inform-handler.ts';
 import { leaseReplyHandler } from './handlers/lease-reply-handler.ts';
@@ -32,6 +33,8 @@ export interface ChainDeps {
   sharedBucket: KeyedTokenBucket;
   offerSeconds: number;
   declineSeconds: number;
+  /** OFFERs to unknown MACs: hold time and cap per subnet (default: 10 s, a quarter of the pool). */
+  unknownOffers?: UnknownOfferLimits;
 }
 
 export function buildChain(mode: Exclude<DhcpMode, 'off'>, d: ChainDeps): DhcpHandler[] {
@@ -55,7 +58,7 @@ export function buildChain(mode: Exclude<DhcpMode, 'off'>, d: ChainDeps): DhcpHa
     releaseDeclineHandler(d.leases, d.events, d.declineSeconds),
     informHandler(),
     reservedLeaseHandler(d.leases, timing),
-    poolHandler(d.leases, d.reservations, timing, d.counters, new KeyedMutex()),
+    poolHandler(d.leases, d.reservations, timing, d.counters, new KeyedMutex(), d.unknownOffers),
     leaseReplyHandler(),
     bootHandler(d.chooser, 'authoritative'),
   ];

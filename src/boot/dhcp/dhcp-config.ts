@@ -61,6 +61,8 @@ export interface DhcpServiceConfig {
   offerSeconds?: number;
   /** How long a DECLINEd address stays out of the pool; 600 when absent. */
   declineSeconds?: number;
+  /** OFFERs to MACs not in the inventory: hold (default 10 s) and live OFFERs per subnet (default a quarter of the pool). */
+  unknownOffers?: { holdSeconds?: number; maxPerSubnet?: number };
 }
 
 export interface DhcpPorts {

@@ -16,6 +16,7 @@ import { replyDestination } from './reply-destination.ts';
 import { replySkeleton } from './reply-skeleton.ts';
 import { archOf, clientIdOf, ethernetMacOf, isIpxeRequest, userClassOf } from './request-facts.ts';
 import { KeyedTokenBucket } from './token-bucket.ts';
+import { DEFAULT_UNKNOWN_OFFER_LIMITS } from './unknown-offer-limit.ts';
 
 export interface DhcpServiceDeps {
   config: DhcpServiceConfig;
@@ -80,6 +81,7 @@ export class DhcpService {
             sharedBucket: new KeyedTokenBucket({ burst: rate.burst * 16, perSecond: rate.perSecond * 16, maxTracked: 1 }),
             offerSeconds: config.offerSeconds ?? DEFAULT_OFFER_SECONDS,
             declineSeconds: config.declineSeconds ?? DEFAULT_DECLINE_SECONDS,
+            unknownOffers: { ...DEFAULT_UNKNOWN_OFFER_LIMITS, ...config.unknownOffers },
           });
   }
 

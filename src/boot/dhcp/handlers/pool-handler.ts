@@ -11,9 +11,11 @@ import { nak } from '../reply-skeleton.ts';
 import type { LeaseTiming } from './reserved-lease-handler.ts';
 import type { ReservationLookup } from './reservation-handler.ts';
 import { requestTarget } from './request-target.ts';
+import { DEFAULT_UNKNOWN_OFFER_LIMITS, mayOfferUnknown, unknownOfferCap, type UnknownOfferLimits } from '../unknown-offer-limit.ts';
 
 export function poolHandler(
   store: LeaseStore, reservations: ReservationLookup, timing: LeaseTiming, counters: DhcpCounters, allocations: KeyedMutex,
+  unknown: UnknownOfferLimits = DEFAULT_UNKNOWN_OFFER_LIMITS,
 ): DhcpHandler {
   return {
     name: 'pool',
@@ -23,14 +25,23 @@ export function poolHandler(
       const base = { mac: req.mac, clientId: req.clientId, node: ctx.node, hostname: ctx.hostname };
       if (req.type === 'DISCOVER') {
         const reserved = await reservations.reservedIps();
-        const lease = await allocations.run(subnet.cidr, () =>
-          allocateFromPool(store, subnet, {
-            claim: { ...base, expiresAt: ctx.now + timing.offerSeconds * 1000 },
+        // Unknown MACs: a short hold, and a cap on their live OFFERs per subnet, checked under the subnet's lock so a
+        // random-MAC flood that never REQUESTs cannot hold the pool (known nodes are not capped).
+        const isUnknown = ctx.node === undefined;
+        const holdSeconds = isUnknown ? Math.min(timing.offerSeconds, unknown.holdSeconds) : timing.offerSeconds;
+        const lease = await allocations.run(subnet.cidr, async () => {
+          if (isUnknown && !mayOfferUnknown(await store.list({ subnet: subnet.cidr }), req.mac, unknownOfferCap(unknown, subnet), ctx.now)) return 'capped' as const;
+          return allocateFromPool(store, subnet, {
+            claim: { ...base, expiresAt: ctx.now + holdSeconds * 1000 },
             requestedIp: req.packet.options.requestedIp,
             reserved,
             now: ctx.now,
-          }),
-        );
+          });
+        });
+        if (lease === 'capped') {
+          counters.inc('unknown-offers-capped');
+          return drop('unknown-offers-capped');
+        }
         if (!lease) {
           counters.inc('pool-exhausted');
           return drop('pool-exhausted');

@@ -1,0 +1,69 @@
+// A sustained random-MAC DISCOVER flood (no REQUESTs) against the real DHCP service and lease store: it can hold at
+// most a quarter of the pool, each offer for 10 s; known nodes and real clients that finish DORA keep getting addresses.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { harness, KNOWN, testConfig } from './dhcp-service-fixture.ts';
+import { isHeld } from './lease-store.ts';
+import { mayOfferUnknown } from './unknown-offer-limit.ts';
+
+const randomMac = (i: number) => `02:${[i >> 24, i >> 16, i >> 8, i, 0x5a].map((b) => (b & 0xff).toString(16).padStart(2, '0')).join(':')}`;
+// Pool of 151 addresses (.100-.250) with n2's reserved address inside it: the cap is floor(151 / 4) = 37.
+const POOL = { cidr: '10.98.1.0/24', pools: [{ start: '10.98.1.100', end: '10.98.1.250' }] };
+
+/** 60 s of flood at the shared bucket's full rate (32/s), 100 ms steps; returns the most unknown offers held at once. */
+async function flood(h: ReturnType<typeof harness>, seconds = 60): Promise<number> {
+  let most = 0;
+  let n = 0;
+  for (let step = 0; step < seconds * 10; step++) {
+    h.clock.now += 100;
+    await Promise.all(Array.from({ length: 4 }, () => h.send({ type: 'DISCOVER', mac: randomMac(++n) })));
+    const held = (await h.leases.list({ subnet: POOL.cidr })).filter((l) => l.state === 'offered' && !l.node && isHeld(l, h.clock.now)).length;
+    most = Math.max(most, held);
+  }
+  return most;
+}
+
+describe('OFFERs to unknown MACs under a random-MAC flood', () => {
+  it('hold at most a quarter of the pool, 10 s each; the pool stays open to known nodes and to a real client', async () => {
+    const h = harness(testConfig({ subnets: [POOL] }));
+    const most = await flood(h);
+    assert.equal(most, 37, 'capped at a quarter of the pool');
+    assert.ok(h.service.counters.get('unknown-offers-capped') > 1000, `capped ${h.service.counters.get('unknown-offers-capped')}`);
+    const offers = (await h.leases.list()).filter((l) => l.state === 'offered');
+    for (const o of offers) assert.ok(o.expiresAt - h.clock.now <= 10_000, 'held 10 s at most');
+
+    // Known nodes: reserved address, and pool address for a node without one (not capped).
+    assert.equal((await h.send({ type: 'DISCOVER', mac: KNOWN.n1.mac }))?.decoded.yiaddr, KNOWN.n1.ip);
+    const n3 = await h.send({ type: 'DISCOVER', mac: KNOWN.n3.mac });
+    assert.ok(n3?.decoded.yiaddr, 'known node without reservation gets a pool address during the flood');
+
+    // A real unknown client: once a slot frees (offers expire after 10 s), its DISCOVER gets an OFFER and its REQUEST an ACK.
+    h.clock.now += 10_001;
+    const offer = await h.send({ type: 'DISCOVER', mac: '52:54:00:99:99:99' });
+    assert.ok(offer, 'OFFER after the flood pauses');
+    const ack = await h.send({ type: 'REQUEST', mac: '52:54:00:99:99:99', requestedIp: offer.decoded.yiaddr, serverId: '10.98.1.1' });
+    assert.equal(ack?.decoded.options.messageType, 'ACK');
+  });
+
+  it('without the cap (the old 60 s hold, no limit) the same flood exhausts the pool: the test can fail', async () => {
+    const h = harness(testConfig({ subnets: [POOL], unknownOffers: { holdSeconds: 60, maxPerSubnet: 1_000_000 } }));
+    const most = await flood(h, 10);
+    assert.equal(most, 150, 'every pool address but the reserved one held by the flood');
+    assert.equal(await h.send({ type: 'DISCOVER', mac: '52:54:00:99:99:99' }), undefined, 'a real client gets nothing');
+    assert.ok(h.service.counters.get('pool-exhausted') > 0);
+  });
+
+  it('a retransmitted DISCOVER of a MAC that holds an offer is answered even at the cap', () => {
+    const now = 1000;
+    const rows = [
+      { ip: '10.0.0.1', mac: 'a', subnet: 's', state: 'offered' as const, expiresAt: now + 5000 },
+      { ip: '10.0.0.2', mac: 'b', subnet: 's', state: 'offered' as const, expiresAt: now + 5000 },
+      { ip: '10.0.0.3', mac: 'c', subnet: 's', state: 'offered' as const, expiresAt: now - 1, node: undefined }, // expired
+      { ip: '10.0.0.4', mac: 'd', subnet: 's', state: 'offered' as const, expiresAt: now + 5000, node: 'n4' }, // known: not counted
+      { ip: '10.0.0.5', mac: 'e', subnet: 's', state: 'bound' as const, expiresAt: now + 5000 },
+    ];
+    assert.equal(mayOfferUnknown(rows, 'a', 2, now), true);
+    assert.equal(mayOfferUnknown(rows, 'z', 2, now), false);
+    assert.equal(mayOfferUnknown(rows, 'z', 3, now), true);
+  });
+});
