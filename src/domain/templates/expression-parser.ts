@@ -158,7 +158,8 @@ export class ExpressionParser {
     if (t.type === 'string') return { k: 'lit', value: t.text, pos: t.pos };
     if (t.type === 'number') return { k: 'lit', value: Number(t.text), pos: t.pos };
     if (t.type === 'name') {
-      if (t.text in LITERALS) return { k: 'lit', value: LITERALS[t.text] as boolean | null, pos: t.pos };
+      // Own keys only: `in` would also find Object.prototype's, turning `constructor`/`__proto__` into host objects.
+      if (Object.hasOwn(LITERALS, t.text)) return { k: 'lit', value: LITERALS[t.text] as boolean | null, pos: t.pos };
       return { k: 'name', name: t.text, pos: t.pos };
     }
     if (t.type === 'op' && t.text === '(') {

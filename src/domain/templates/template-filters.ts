@@ -29,6 +29,35 @@ function arg(args: Data[], i: number, name: string, fallback?: string): string {
   return toText(a);
 }
 
+/**
+ * A copy of `v` made of own data properties only, checked at every level (the sandbox checks one level per member
+ * read): JSON.stringify alone would run getters and toJSON functions a caller left in the variables, and throw a
+ * TypeError on cycles.
+ */
+function plainCopy(v: Data, depth: number, path: Set<object>): Data {
+  if (v === null || typeof v !== 'object') {
+    if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint' || typeof v === 'undefined') throw new FilterProblem(`'json' met a ${typeof v}, not template data`);
+    return v;
+  }
+  if (depth > 64) throw new FilterProblem("'json': data nested deeper than 64 levels");
+  if (path.has(v)) throw new FilterProblem("'json': the data refers to itself");
+  const proto = Object.getPrototypeOf(v);
+  if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) throw new FilterProblem("'json' met an object that is not a plain map or list");
+  path.add(v);
+  try {
+    if (Array.isArray(v)) return v.map((item: Data) => plainCopy(item, depth + 1, path));
+    const out: Record<string, Data> = Object.create(null);
+    for (const key of Object.keys(v)) {
+      const d = Object.getOwnPropertyDescriptor(v, key);
+      if (d === undefined || !('value' in d)) throw new FilterProblem(`'json' met an accessor ('${key}'), not data`);
+      out[key] = plainCopy(d.value as Data, depth + 1, path);
+    }
+    return out;
+  } finally {
+    path.delete(v);
+  }
+}
+
 /** POSIX shell single quoting: safe for any string in sh, bash, busybox ash. */
 const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -58,7 +87,7 @@ const FILTERS: Record<string, Filter> = {
   trim: (v) => text(v).trim(),
   string: (v) => text(v),
   quote: (v) => shellQuote(text(v)),
-  json: (v) => JSON.stringify(data(v)),
+  json: (v) => JSON.stringify(plainCopy(data(v), 0, new Set())),
   join: (v, args) => list(v, 'join').map(toText).join(args[0] === undefined ? '' : toText(args[0])),
   split: (v, args) => {
     const sep = arg(args, 0, 'split', ',');
