@@ -17,6 +17,7 @@ import { registerTemplateCommands } from './commands/template-commands.ts';
 import { registerPowerCommands } from './commands/power-commands.ts';
 import { registerDiscoverCommands } from './commands/discover-commands.ts';
 import { registerImageEnvCommands } from './commands/image-env-commands.ts';
+import { registerImageCommands } from './commands/image-commands.ts';
 import { ConfigError } from '../config/load-config.ts';
 
 export function buildProgram(): Command {
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerPowerCommands(program);
   registerDiscoverCommands(program);
   registerImageEnvCommands(program);
+  registerImageCommands(program);
   return program;
 }
 

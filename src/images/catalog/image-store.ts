@@ -1,0 +1,146 @@
+// The disk image catalog on the file system: <dataDir>/images/<name>/{disk.raw|disk.raw.gz, meta.json}; implements ImageCatalog.
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PassThrough, Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { DomainError } from '../../domain/errors.ts';
+import type { ImageCatalog, ImageInfo } from '../../domain/provisioning/image-catalog.ts';
+
+export type ImageFormat = ImageInfo['format'];
+export const IMAGE_FORMATS: readonly ImageFormat[] = ['raw', 'gz'];
+export const IMAGE_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/i;
+/** Boot HTTP path prefix the images are served under (see image-boot-routes.ts). */
+export const IMAGE_URL_PREFIX = '/boot/images';
+
+/** meta.json: everything about one image, written after its file is complete. */
+export interface ImageMeta {
+  name: string;
+  format: ImageFormat;
+  /** File name inside the image directory. */
+  file: string;
+  /** SHA-256 (hex) and size of the raw, uncompressed bytes: what lands on the disk. */
+  sha256: string;
+  size: number;
+  /** Size of the stored file (= size for raw). */
+  storedBytes: number;
+  addedAt: string;
+  /** 1 for the first image of this name, +1 each time it is replaced. */
+  version: number;
+}
+
+const fileName = (format: ImageFormat) => (format === 'gz' ? 'disk.raw.gz' : 'disk.raw');
+
+function checkName(name: string): void {
+  if (!IMAGE_NAME.test(name) || name.includes('..')) throw new DomainError('invalid', `image name ${JSON.stringify(name)} must match ${IMAGE_NAME}`, { field: 'name' });
+}
+
+/** Counts and hashes the bytes that pass through. */
+class Digest extends Transform {
+  readonly hash = createHash('sha256');
+  bytes = 0;
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    this.push(chunk);
+    cb();
+  }
+}
+
+export class ImageStore implements ImageCatalog {
+  readonly dir: string;
+
+  /** `dataDir` is stage0's data directory; images live in its images/ folder. */
+  constructor(dataDir: string) {
+    this.dir = join(dataDir, 'images');
+  }
+
+  /**
+   * Stores `source` as image `name`, hashing the raw bytes (for gz: after gunzip, which also proves the gzip is whole
+   * and valid); nothing is visible under the name until the file and meta.json are complete.
+   */
+  async add(name: string, source: Readable, format: ImageFormat, opts: { replace?: boolean; now?: Date } = {}): Promise<ImageMeta> {
+    checkName(name);
+    if (!IMAGE_FORMATS.includes(format)) throw new DomainError('invalid', `format must be raw or gz, not ${JSON.stringify(format)}`, { field: 'format' });
+    const old = await this.meta(name);
+    if (old && !opts.replace) throw new DomainError('conflict', `image ${name} exists (version ${old.version}); remove it or replace it`, { field: 'name' });
+    await mkdir(this.dir, { recursive: true });
+    const tmp = join(this.dir, `.tmp-${name}-${randomBytes(4).toString('hex')}`);
+    await mkdir(tmp);
+    try {
+      const file = fileName(format);
+      const stored = new Digest();
+      const raw = new Digest();
+      const sink = createWriteStream(join(tmp, file));
+      if (format === 'raw') {
+        await pipeline(source, raw, sink);
+      } else {
+        // Stored as uploaded, then read back through gunzip: hashes the raw bytes and proves the gzip is whole.
+        await pipeline(source, stored, sink);
+        await pipeline(createReadStream(join(tmp, file)), createGunzip(), raw, new PassThrough().resume()).catch((err: Error) => {
+          throw new DomainError('invalid', `not a valid gzip file: ${err.message}`, { field: 'format' });
+        });
+      }
+      const meta: ImageMeta = {
+        name, format, file,
+        sha256: raw.hash.digest('hex'), size: raw.bytes,
+        storedBytes: format === 'raw' ? raw.bytes : stored.bytes,
+        addedAt: (opts.now ?? new Date()).toISOString(), version: (old?.version ?? 0) + 1,
+      };
+      if (meta.size === 0) throw new DomainError('invalid', 'the image is empty', { field: 'file' });
+      await writeFile(join(tmp, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+      const final = join(this.dir, name);
+      if (old) await rename(final, `${tmp}.old`);
+      await rename(tmp, final);
+      if (old) await rm(`${tmp}.old`, { recursive: true, force: true });
+      return meta;
+    } catch (err) {
+      await rm(tmp, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  async meta(name: string): Promise<ImageMeta | undefined> {
+    if (!IMAGE_NAME.test(name)) return undefined;
+    try {
+      return JSON.parse(await readFile(join(this.dir, name, 'meta.json'), 'utf8')) as ImageMeta;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  async list(): Promise<ImageMeta[]> {
+    if (!existsSync(this.dir)) return [];
+    const names = (await readdir(this.dir)).filter((n) => !n.startsWith('.')).sort();
+    const metas = await Promise.all(names.map((n) => this.meta(n)));
+    return metas.filter((m): m is ImageMeta => m !== undefined);
+  }
+
+  async remove(name: string): Promise<ImageMeta> {
+    checkName(name);
+    const meta = await this.meta(name);
+    if (!meta) throw new DomainError('not-found', `no image ${name}`, { field: 'name' });
+    const gone = join(this.dir, `.rm-${name}-${randomBytes(4).toString('hex')}`);
+    await rename(join(this.dir, name), gone);
+    await rm(gone, { recursive: true, force: true });
+    return meta;
+  }
+
+  /** ImageCatalog: what the install agent needs (URL path under the HTTP base, format, raw checksum and size). */
+  async get(name: string): Promise<ImageInfo | undefined> {
+    const m = await this.meta(name);
+    return m && { name: m.name, format: m.format, sha256: m.sha256, size: m.size, urlPath: `${IMAGE_URL_PREFIX}/${encodeURIComponent(m.name)}/${m.file}` };
+  }
+
+  /** The stored file of an image for the boot HTTP route, or undefined when the name or file is unknown. */
+  async file(name: string, file: string): Promise<{ file: string; size: number; mtime: Date } | undefined> {
+    const m = await this.meta(name);
+    if (!m || m.file !== file) return undefined;
+    const path = join(this.dir, name, m.file);
+    const st = await stat(path).catch(() => undefined);
+    return st?.isFile() ? { file: path, size: st.size, mtime: st.mtime } : undefined;
+  }
+}
