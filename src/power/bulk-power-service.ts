@@ -19,9 +19,14 @@ export interface PowerNodeSource {
   listNodes(q: { range: string; effective: true; offset: number; limit: number }): Promise<Page<NodeView>>;
 }
 
-/** rinstall's first step (provisioning's nodeset): per node, undefined when done or the reason it was refused. */
+/** rinstall's first step (provisioning's nodeset, all nodes or none): throws a DomainError when refused. */
 export interface NodeSetter {
-  nodeset(nodes: readonly string[], osimage: string, actor: Actor): Promise<Map<string, string | undefined>>;
+  nodeset(range: string, osimage: string, actor: Actor): Promise<void>;
+}
+
+/** The NodeSetter over provisioning's NodesetService (`nodeset <range> osimage=<profile>`, cause "rinstall"). */
+export function nodeSetterOf(svc: { nodeset(range: string, target: string, opts: { actor: Actor; cause?: string }): Promise<unknown> }): NodeSetter {
+  return { nodeset: async (range, osimage, actor) => void (await svc.nodeset(range, `osimage=${osimage}`, { actor, cause: 'rinstall' })) };
 }
 
 export interface BulkPowerDeps {
@@ -61,24 +66,24 @@ function firmwareOf(effective: Record<string, AttrValue> | undefined, wanted: Bo
 export class BulkPowerService {
   constructor(private readonly deps: BulkPowerDeps) {}
 
-  /** Resolves the range now (a bad range or a missing nodeset throws before any result); runs as results are read. */
+  /**
+   * Resolves the range now, and for rinstall sets the boot state of every node (a bad range, an unknown profile:
+   * thrown before any result, nothing powered); the BMC work runs as results are read.
+   */
   async start(range: string, req: BulkRequest, actor: Actor): Promise<BulkRun> {
-    if (req.command === 'rinstall' && !this.deps.nodeset) throw new DomainError('unavailable', 'rinstall: provisioning (nodeset) is not available on this server');
     const page = await this.deps.nodes.listNodes({ range, effective: true, offset: 0, limit: MAX_NODES });
+    if (req.command === 'rinstall') {
+      if (!this.deps.nodeset) throw new DomainError('unavailable', 'rinstall: provisioning (nodeset) is not available on this server');
+      await this.deps.nodeset.nodeset(range, req.osimage, actor);
+    }
     return { total: page.items.length, results: this.run(page.items, req, actor) };
   }
 
   private async *run(views: readonly NodeView[], req: BulkRequest, actor: Actor): AsyncGenerator<PowerResult> {
     const early: PowerResult[] = [];
-    let ready = views;
-    if (req.command === 'rinstall') {
-      const refused = await this.deps.nodeset!.nodeset(views.map((v) => v.name), req.osimage, actor);
-      ready = views.filter((v) => !refused.get(v.name));
-      for (const v of views) if (refused.get(v.name)) early.push(failed(v.name, 'invalid', `nodeset: ${refused.get(v.name)}`));
-    }
     const nodes: PowerNode[] = [];
     const firmware = new Map<string, BootDevice['firmware']>();
-    for (const v of ready) {
+    for (const v of views) {
       const n = powerNodeFromAttrs(v.name, v.effective ?? {}, this.deps.box);
       if (typeof n === 'string') early.push(failed(v.name, 'invalid', n.slice(v.name.length + 2)));
       else nodes.push(n);
