@@ -1,9 +1,7 @@
-// Who is calling. Until authentication lands, the CLI names its operating-system user in X-Stage0-Actor.
+// Who is calling: the user the auth hooks authenticated (src/auth/api); nothing the client claims in a header.
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../domain/services/actor.ts';
 
 export function actorOf(req: FastifyRequest): Actor {
-  const header = req.headers['x-stage0-actor'];
-  const name = typeof header === 'string' && /^[\w.@-]{1,64}$/.test(header) ? header : 'anonymous';
-  return { name, from: req.ip };
+  return { name: req.auth?.user?.name ?? 'anonymous', from: req.ip };
 }

@@ -11,6 +11,7 @@ import { groupRoutes } from './routes/group-routes.ts';
 import { siteRoutes } from './routes/site-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
 import { inventoryDocRoutes } from './routes/inventory-doc-routes.ts';
+import { installAuth, type ApiAuthDeps } from '../auth/api/install-auth.ts';
 import { imageApiRoutes } from '../images/catalog/image-api-routes.ts';
 import type { ImageStore } from '../images/catalog/image-store.ts';
 import { powerRoutes } from './routes/power-routes.ts';
@@ -25,6 +26,8 @@ export interface ApiDeps {
   apply: ApplyService;
   events: EventLog;
   version: string;
+  /** Users, tokens, the policy table and the audit; every route is enforced when given (main always gives it). */
+  auth?: ApiAuthDeps;
   /** The disk image catalog (/images); absent = not offered. */
   images?: ImageStore;
   /** Bulk BMC commands (/power/...); absent = not offered. */
@@ -41,6 +44,7 @@ export async function buildApi(deps: ApiDeps, options: FastifyServerOptions = {}
     bodyLimit: 8 * 1024 * 1024,
     ...options,
   });
+  const auth = deps.auth && installAuth(app, deps.auth); // first: its onRoute hook sees every route added after it
   applySecurityHeaders(app); // before any route: its onRoute hook sets body limits per route class
   app.setValidatorCompiler(validatorCompiler());
   // Response schemas document the API (OpenAPI); plain JSON.stringify serialises it: fast-json-stringify walked
@@ -62,13 +66,14 @@ export async function buildApi(deps: ApiDeps, options: FastifyServerOptions = {}
 
   await app.register(
     async (api) => {
-      api.get('/health', { schema: { summary: 'Liveness', tags: ['meta'] } }, async () => ({ status: 'ok', version: deps.version }));
-      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      api.get('/health', { config: { public: 'health' }, schema: { summary: 'Liveness', tags: ['meta'] } }, async () => ({ status: 'ok', version: deps.version }));
+      api.get('/openapi.json', { config: { public: 'health' }, schema: { hide: true } }, async () => app.swagger());
       nodeRoutes(api, deps.inventory);
       groupRoutes(api, deps.inventory);
       siteRoutes(api, deps.inventory);
       eventRoutes(api, deps.inventory, deps.events);
       inventoryDocRoutes(api, deps.apply);
+      auth?.register(api);
       if (deps.images) await imageApiRoutes(api, { images: deps.images, events: deps.events });
       if (deps.power) powerRoutes(api, deps.power);
       if (deps.discovery) discoveryRoutes(api, deps.discovery);

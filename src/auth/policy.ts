@@ -70,5 +70,5 @@ function summarize(names: readonly string[]): string {
 export const BUILT_IN_POLICY: readonly Omit<PolicyRow, 'id'>[] = [
   { priority: 10, subject: 'role:admin', commands: ['*'], noderange: null, effect: 'allow', comment: 'built in: administrators may do everything' },
   { priority: 20, subject: '*', commands: ['auth.self'], noderange: null, effect: 'allow', comment: 'built in: every user may see and manage their own login, password and tokens' },
-  { priority: 30, subject: 'role:viewer', commands: ['nodels', 'lsdef', '*.read'], noderange: null, effect: 'allow', comment: 'built in: read-only access' },
+  { priority: 30, subject: 'role:viewer', commands: ['nodels', 'lsdef', 'nodeset.stat', '*.read'], noderange: null, effect: 'allow', comment: 'built in: read-only access' },
 ];

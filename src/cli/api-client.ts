@@ -1,5 +1,5 @@
 // The CLI's only way to stage0: HTTP to the API. Problem+json answers become one-line CliErrors.
-import os from 'node:os';
+import { tokenFor } from '../auth/cli-credentials.ts';
 
 export class CliError extends Error {
   constructor(message: string, readonly exitCode = 1) {
@@ -14,13 +14,14 @@ export interface ApiResponse<T> {
 }
 
 export class ApiClient {
-  constructor(readonly baseUrl: string) {}
+  /** `token` defaults to STAGE0_TOKEN, else the login saved for baseUrl (stage0 login). */
+  constructor(readonly baseUrl: string, readonly token: string | undefined = tokenFor(baseUrl)) {}
 
   async request<T>(method: string, path: string, opts: { body?: unknown; query?: Record<string, string | number | boolean | undefined>; ifMatch?: string } = {}): Promise<ApiResponse<T>> {
     const res = await this.send(method, path, opts);
     const text = await res.text();
     const body = text ? parseJson(text) : undefined;
-    if (!res.ok) throw new CliError(problemLine(res.status, body), res.status === 404 ? 4 : res.status === 412 ? 5 : 2);
+    if (!res.ok) throw new CliError(problemLine(res.status, body) + (res.status === 401 ? ' (stage0 login, or set STAGE0_TOKEN)' : ''), exitCodeOf(res.status));
     return { status: res.status, body: body as T, etag: res.headers.get('etag') ?? undefined };
   }
 
@@ -43,7 +44,8 @@ export class ApiClient {
   private async send(method: string, path: string, opts: { body?: unknown; query?: Record<string, string | number | boolean | undefined>; ifMatch?: string; accept?: string }): Promise<Response> {
     const url = new URL(`/api/v1${path}`, this.baseUrl);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { accept: opts.accept ?? 'application/json', 'x-stage0-actor': safeUser() };
+    const headers: Record<string, string> = { accept: opts.accept ?? 'application/json' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     if (opts.ifMatch) headers['if-match'] = opts.ifMatch;
     try {
@@ -76,10 +78,7 @@ function problemLine(status: number, body: unknown): string {
   return `HTTP ${status}${typeof body === 'string' && body ? `: ${body.slice(0, 200)}` : ''}`;
 }
 
-function safeUser(): string {
-  try {
-    return os.userInfo().username.replace(/[^\w.@-]/g, '_') || 'cli';
-  } catch {
-    return 'cli';
-  }
+/** 3 unreachable, 4 not found, 5 stale, 6 not logged in, 7 forbidden, 2 anything else. */
+function exitCodeOf(status: number): number {
+  return ({ 401: 6, 403: 7, 404: 4, 412: 5 } as Record<number, number>)[status] ?? 2;
 }

@@ -11,6 +11,7 @@ import { registerInventoryDocCommands } from './commands/inventory-doc-commands.
 import { registerServeCommand } from './commands/serve-command.ts';
 import { registerConfigCommands } from './commands/config-commands.ts';
 import { registerLabCommands } from './commands/lab.ts';
+import { registerAuthCommands } from './commands/login-commands.ts';
 import { registerNodesetCommands } from './commands/nodeset-commands.ts';
 import { registerProfileCommands } from './commands/profile-commands.ts';
 import { registerTemplateCommands } from './commands/template-commands.ts';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerEventCommands(program);
   registerInventoryDocCommands(program);
   registerLabCommands(program);
+  registerAuthCommands(program);
   registerNodesetCommands(program);
   registerProfileCommands(program);
   registerTemplateCommands(program);

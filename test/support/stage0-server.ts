@@ -1,10 +1,13 @@
 // Starts a real stage0 (real HTTP on a free loopback port) on a temporary SQLite file or a real PostgreSQL server.
-import { mkdtemp, rm } from 'node:fs/promises';
+// Authentication lives here, in one place: the server's first-start administrator logs in once, and `call` sends
+// that token to the server it belongs to unless the test passes its own Authorization (or `anonymous`).
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { validateConfig } from '../../src/config/load-config.ts';
 import { startStage0 } from '../../src/main.ts';
+import { INITIAL_ADMIN_FILE } from '../../src/auth/bootstrap-admin.ts';
 import { startPostgres } from './postgres.ts';
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -12,7 +15,18 @@ export type StoreKind = 'sqlite' | 'postgres';
 export interface TestServer {
   url: string;
   dataDir: string;
+  /** The first-start administrator's one-time password and an API token made with it. */
+  adminPassword: string;
+  adminToken: string;
   stop(): Promise<void>;
+}
+
+/** Admin tokens of the running test servers of this process, by base URL (what `call` and runCli look up). */
+const adminTokens = new Map<string, string>();
+
+/** The admin token of the test server at `base` (undefined for other servers). */
+export function testTokenFor(base: string | undefined): string | undefined {
+  return base === undefined ? undefined : adminTokens.get(new URL(base).origin);
 }
 
 export async function startTestServer(kind: StoreKind, extra: Record<string, unknown> = {}): Promise<TestServer> {
@@ -20,15 +34,29 @@ export async function startTestServer(kind: StoreKind, extra: Record<string, unk
   const pg = kind === 'postgres' ? await startPostgres() : undefined;
   const config = validateConfig({ dataDir, api: { listen: '127.0.0.1', port: 0 }, store: pg ? { kind: 'postgres', url: pg.url } : { kind: 'sqlite' }, ...extra });
   const running = await startStage0(config, pino({ level: process.env.STAGE0_TEST_LOG ?? 'silent' }));
-  return {
-    url: running.url,
-    dataDir,
-    async stop() {
-      await running.close();
-      await pg?.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+  const origin = new URL(running.url).origin;
+  try {
+    const adminPassword = (await readFile(path.join(dataDir, INITIAL_ADMIN_FILE), 'utf8')).trim();
+    const login = await call(running.url, 'POST', '/api/v1/auth/login', { user: 'admin', password: adminPassword, tokenName: 'test support' }, { anonymous: 'true' });
+    if (login.status !== 200) throw new Error(`test admin login failed: ${login.status} ${JSON.stringify(login.body)}`);
+    adminTokens.set(origin, login.body.token);
+    return {
+      url: running.url,
+      dataDir,
+      adminPassword,
+      adminToken: login.body.token,
+      async stop() {
+        adminTokens.delete(origin);
+        await running.close();
+        await pg?.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await running.close();
+    await pg?.stop();
+    throw err;
+  }
 }
 
 export interface Reply<T = any> {
@@ -37,11 +65,17 @@ export interface Reply<T = any> {
   body: T;
 }
 
-/** Small JSON HTTP client for tests. */
+/**
+ * Small JSON HTTP client for tests. Sends the test server's admin token unless `headers` has an authorization,
+ * a cookie, or `anonymous` (which is not sent).
+ */
 export async function call<T = any>(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+  const { anonymous, ...rest } = headers;
+  const own = Object.keys(rest).some((h) => /^(authorization|cookie)$/i.test(h));
+  const token = anonymous || own ? undefined : testTokenFor(base);
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...headers },
+    headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...(token && { authorization: `Bearer ${token}` }), ...rest },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();

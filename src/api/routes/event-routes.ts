@@ -17,6 +17,7 @@ export function eventRoutes(app: FastifyInstance, inventory: InventoryService, e
   app.get<{ Querystring: EventQuery }>(
     '/events',
     {
+      config: { command: 'events.read', noderange: (req) => (req.query as EventQuery).nodes },
       schema: {
         summary: 'Events, oldest first; page with after=<last id>',
         tags: ['events'],

@@ -12,13 +12,14 @@ type AttrsBody = { attrs?: Record<string, AttrValue | null> };
 export function groupRoutes(app: FastifyInstance, inventory: InventoryService): void {
   app.get<{ Querystring: { offset?: number; limit?: number } }>(
     '/groups',
-    { schema: { summary: 'List groups that have attributes', tags: ['groups'], querystring: Type.Object(PageQuery, { additionalProperties: false }), response: { 200: pageOf(Group), ...problemResponses } } },
+    { config: { command: 'group.read' }, schema: { summary: 'List groups that have attributes', tags: ['groups'], querystring: Type.Object(PageQuery, { additionalProperties: false }), response: { 200: pageOf(Group), ...problemResponses } } },
     (req) => inventory.listGroups(req.query),
   );
 
   app.post<{ Body: AttrsBody & { name: string } }>(
     '/groups',
     {
+      config: { command: 'group.write' },
       schema: {
         summary: 'Create a group with attributes',
         tags: ['groups'],
@@ -34,7 +35,7 @@ export function groupRoutes(app: FastifyInstance, inventory: InventoryService): 
 
   app.get<{ Params: { name: string } }>(
     '/groups/:name',
-    { schema: { summary: 'One group', tags: ['groups'], params: Type.Object({ name: Name }), response: { 200: Group, ...problemResponses } } },
+    { config: { command: 'group.read' }, schema: { summary: 'One group', tags: ['groups'], params: Type.Object({ name: Name }), response: { 200: Group, ...problemResponses } } },
     async (req, reply) => {
       const g = await inventory.getGroup(req.params.name);
       return reply.header('etag', etagOf(g.version)).send(g);
@@ -44,6 +45,7 @@ export function groupRoutes(app: FastifyInstance, inventory: InventoryService): 
   app.patch<{ Params: { name: string }; Body: AttrsBody }>(
     '/groups/:name',
     {
+      config: { command: 'group.write' },
       schema: {
         summary: 'Change group attributes (If-Match guards against lost updates)',
         tags: ['groups'],
@@ -60,7 +62,7 @@ export function groupRoutes(app: FastifyInstance, inventory: InventoryService): 
 
   app.delete<{ Params: { name: string } }>(
     '/groups/:name',
-    { schema: { summary: "Remove a group's attributes (nodes keep listing it)", tags: ['groups'], params: Type.Object({ name: Name }), response: { 204: Type.Null(), ...problemResponses } } },
+    { config: { command: 'group.write' }, schema: { summary: "Remove a group's attributes (nodes keep listing it)", tags: ['groups'], params: Type.Object({ name: Name }), response: { 204: Type.Null(), ...problemResponses } } },
     async (req, reply) => {
       await inventory.removeGroup(req.params.name, actorOf(req), expectedVersion(req));
       return reply.code(204).send();

@@ -9,6 +9,7 @@ export function inventoryDocRoutes(app: FastifyInstance, apply: ApplyService): v
   app.post<{ Body: { document: unknown; dryRun?: boolean; prune?: boolean } }>(
     '/inventory/apply',
     {
+      config: { command: 'inventory.apply' },
       schema: {
         summary: 'Create and update site, groups and nodes to match a document, in one transaction; a second apply changes nothing',
         tags: ['inventory'],
@@ -32,6 +33,7 @@ export function inventoryDocRoutes(app: FastifyInstance, apply: ApplyService): v
   app.get(
     '/inventory/export',
     {
+      config: { command: 'inventory.read' },
       schema: {
         summary: 'The whole inventory as a document that applies back to the same state',
         tags: ['inventory'],

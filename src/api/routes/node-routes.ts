@@ -31,6 +31,7 @@ export function nodeRoutes(app: FastifyInstance, inventory: InventoryService): v
   app.get<{ Querystring: { range?: string; offset?: number; limit?: number; effective?: boolean; provenance?: boolean; fields?: string } }>(
     '/nodes',
     {
+      config: { command: 'nodels', noderange: (req) => (req.query as { range?: string }).range },
       schema: {
         summary: 'List nodes, optionally a noderange, with effective attributes and their provenance',
         tags: ['nodes'],
@@ -57,6 +58,7 @@ export function nodeRoutes(app: FastifyInstance, inventory: InventoryService): v
   app.post<{ Body: Fields & { name: string } }>(
     '/nodes',
     {
+      config: { command: 'nodeadd', noderange: (req) => (req.body as { name: string }).name },
       schema: {
         summary: 'Create one node',
         tags: ['nodes'],
@@ -74,6 +76,7 @@ export function nodeRoutes(app: FastifyInstance, inventory: InventoryService): v
   app.post<{ Body: Fields & { range: string } }>(
     '/nodes/bulk',
     {
+      config: { command: 'nodeadd', noderange: (req) => (req.body as { range: string }).range },
       schema: {
         summary: 'Create every node a range names (n[01-20]) with shared groups and attributes, all or none',
         tags: ['nodes'],
@@ -90,6 +93,7 @@ export function nodeRoutes(app: FastifyInstance, inventory: InventoryService): v
   app.get<{ Params: { name: string }; Querystring: { effective?: boolean; provenance?: boolean } }>(
     '/nodes/:name',
     {
+      config: { command: 'nodels', noderange: (req) => (req.params as { name: string }).name },
       schema: {
         summary: 'One node',
         tags: ['nodes'],
@@ -107,6 +111,7 @@ export function nodeRoutes(app: FastifyInstance, inventory: InventoryService): v
   app.patch<{ Params: { name: string }; Body: Fields }>(
     '/nodes/:name',
     {
+      config: { command: 'nodech', noderange: (req) => (req.params as { name: string }).name },
       schema: {
         summary: 'Change one node; send If-Match with its ETag so a concurrent change is refused (412), not overwritten',
         tags: ['nodes'],
@@ -124,6 +129,7 @@ export function nodeRoutes(app: FastifyInstance, inventory: InventoryService): v
   app.patch<{ Querystring: { range: string }; Body: Fields }>(
     '/nodes',
     {
+      config: { command: 'nodech', noderange: (req) => (req.query as { range: string }).range },
       schema: {
         summary: 'Change every node of a noderange (nodech), all or none',
         tags: ['nodes'],
@@ -138,6 +144,7 @@ export function nodeRoutes(app: FastifyInstance, inventory: InventoryService): v
   app.delete<{ Params: { name: string } }>(
     '/nodes/:name',
     {
+      config: { command: 'noderm', noderange: (req) => (req.params as { name: string }).name },
       schema: { summary: 'Remove one node', tags: ['nodes'], params: Type.Object({ name: Name }), response: { 204: Type.Null(), ...problemResponses } },
     },
     async (req, reply) => {
@@ -149,6 +156,7 @@ export function nodeRoutes(app: FastifyInstance, inventory: InventoryService): v
   app.delete<{ Querystring: { range: string } }>(
     '/nodes',
     {
+      config: { command: 'noderm', noderange: (req) => (req.query as { range: string }).range },
       schema: {
         summary: 'Remove every node of a noderange, all or none',
         tags: ['nodes'],

@@ -8,7 +8,7 @@ import { actorOf } from '../actor.ts';
 import { AttrsPatch, Site, problemResponses } from '../schemas.ts';
 
 export function siteRoutes(app: FastifyInstance, inventory: InventoryService): void {
-  app.get('/site', { schema: { summary: 'Site defaults', tags: ['site'], response: { 200: Site, ...problemResponses } } }, async (_req, reply) => {
+  app.get('/site', { config: { command: 'site.read' }, schema: { summary: 'Site defaults', tags: ['site'], response: { 200: Site, ...problemResponses } } }, async (_req, reply) => {
     const site = await inventory.getSite();
     return reply.header('etag', etagOf(site.version)).send(site);
   });
@@ -16,6 +16,7 @@ export function siteRoutes(app: FastifyInstance, inventory: InventoryService): v
   app.patch<{ Body: { attrs: Record<string, AttrValue | null> } }>(
     '/site',
     {
+      config: { command: 'site.write' },
       schema: {
         summary: 'Change site defaults (If-Match guards against lost updates)',
         tags: ['site'],

@@ -39,7 +39,7 @@ function macOrProblem(raw: unknown, reply: FastifyReply): string | undefined {
 
 export function bootHttpRoutes(app: FastifyInstance, o: BootHttpOptions): void {
   const decider = o.decider ?? attributeDecider(o.nodes, o.fallback);
-  app.get<{ Querystring: { mac?: string } }>('/boot.ipxe', async (req, reply) => {
+  app.get<{ Querystring: { mac?: string } }>('/boot.ipxe', { config: { public: 'boot' } }, async (req, reply) => {
     const mac = macOrProblem(req.query.mac, reply);
     if (!mac) return reply;
     const { node, plan } = await decider.decide(mac, 'ipxe');
@@ -61,8 +61,8 @@ export function bootHttpRoutes(app: FastifyInstance, o: BootHttpOptions): void {
 
   // GET and HEAD explicitly: firmware (OVMF) sends HEAD first and must see the real Content-Length.
   const GET_HEAD = ['GET', 'HEAD'] as const;
-  app.route<{ Params: { '*': string } }>({ method: [...GET_HEAD], url: '/boot/assets/*', handler: (req, reply) => serveAsset(req, reply, o.assetsDir, req.params['*'], undefined) });
-  app.route<{ Params: { mac: string; '*': string } }>({
+  app.route<{ Params: { '*': string } }>({ config: { public: 'boot' }, method: [...GET_HEAD], url: '/boot/assets/*', handler: (req, reply) => serveAsset(req, reply, o.assetsDir, req.params['*'], undefined) });
+  app.route<{ Params: { mac: string; '*': string } }>({ config: { public: 'boot' },
     method: [...GET_HEAD],
     url: '/boot/m/:mac/assets/*',
     handler: (req, reply) => {
@@ -70,7 +70,7 @@ export function bootHttpRoutes(app: FastifyInstance, o: BootHttpOptions): void {
       return mac ? serveAsset(req, reply, o.assetsDir, req.params['*'], mac) : reply;
     },
   });
-  app.route<{ Params: { '*': string } }>({ method: [...GET_HEAD], url: '/boot/ipxe/*', handler: (req, reply) => serveAsset(req, reply, o.ipxeDir, req.params['*'], undefined) });
+  app.route<{ Params: { '*': string } }>({ config: { public: 'boot' }, method: [...GET_HEAD], url: '/boot/ipxe/*', handler: (req, reply) => serveAsset(req, reply, o.ipxeDir, req.params['*'], undefined) });
 
   const callback = async (req: FastifyRequest<{ Querystring: { mac?: string; status?: string } }>, reply: FastifyReply) => {
     const mac = macOrProblem(req.query.mac, reply);
@@ -80,6 +80,6 @@ export function bootHttpRoutes(app: FastifyInstance, o: BootHttpOptions): void {
     o.events.emit({ actor: 'boot', node: node?.name ?? null, kind: 'boot.callback', details: { mac, status, from: req.ip } });
     return reply.type('text/plain').send(`ok ${node?.name ?? 'unknown'} ${status}\n`);
   };
-  app.get('/boot/callback', callback);
-  app.post('/boot/callback', callback);
+  app.get('/boot/callback', { config: { public: 'boot' } }, callback);
+  app.post('/boot/callback', { config: { public: 'boot' } }, callback);
 }

@@ -9,6 +9,7 @@ import { runInventoryStoreContract, runQueryCountContract, type StoreUnderTest }
 import { DomainError } from '../../domain/errors.ts';
 import { mapConstraintError } from '../kysely/constraint-error.ts';
 import { runLeaseStoreContract } from '../../boot/dhcp/lease-store-contract.ts';
+import { runProvisioningStoreContract } from '../../../test/support/provisioning-store-contract.ts';
 import type { InventoryStore } from '../inventory-store.ts';
 import { openStore, openStores } from '../open-store.ts';
 import { inventoryMigrations } from '../migrations/index.ts';
@@ -54,7 +55,7 @@ describe('PostgreSQL store', () => {
    * per test (tests in a file run one at a time). The store is still opened, and so migrated, anew each time.
    */
   async function emptiedDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-    await work!.query('truncate nodes, node_macs, node_groups, groups, events, leases restart identity');
+    await work!.query('truncate nodes, node_macs, node_groups, groups, events, leases, boot_states, install_tokens, profiles restart identity');
     await work!.query(`update site set attrs = '{}', version = 0`);
     return { url: urlOf('work'), drop: async () => {} };
   }
@@ -95,6 +96,12 @@ describe('PostgreSQL store', () => {
   });
 
   runQueryCountContract('postgresql', (onQuery) => open({ onQuery }));
+
+  runProvisioningStoreContract('postgresql 15', async () => {
+    const db = await emptiedDatabase();
+    const o = await openStores({ kind: 'postgres', url: db.url });
+    return { inventory: o.inventory, provisioning: o.provisioning, cleanup: async () => { await o.inventory.close(); await db.drop(); } };
+  });
 
   it('keeps data across close and reopen, and two stores opening at once migrate once', async () => {
     const db = await freshDatabase('empty');

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { runInventoryStoreContract, runQueryCountContract } from '../../../test/support/store-contract.ts';
 import { runLeaseStoreContract } from '../../boot/dhcp/lease-store-contract.ts';
+import { runProvisioningStoreContract } from '../../../test/support/provisioning-store-contract.ts';
 import type { InventoryStore } from '../inventory-store.ts';
 import { openStore, openStores } from '../open-store.ts';
 import { inventoryMigrations } from '../migrations/index.ts';
@@ -37,6 +38,11 @@ describe('SQLite store', () => {
       },
       cleanup: async () => { for (const s of opened) await s.close(); },
     };
+  });
+
+  runProvisioningStoreContract('sqlite file', async () => {
+    const o = await openStores({ kind: 'sqlite', path: nextFile() });
+    return { inventory: o.inventory, provisioning: o.provisioning, cleanup: () => o.inventory.close() };
   });
 
   runQueryCountContract('sqlite', async (onQuery) => {
