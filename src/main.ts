@@ -8,13 +8,13 @@ import { InventoryService } from './domain/services/inventory-service.ts';
 import { ApplyService } from './domain/services/apply-service.ts';
 import { BatchingEventSink } from './domain/events/batching-event-sink.ts';
 import { buildApi } from './api/build-api.ts';
-import { ensureInitialAdmin } from './auth/bootstrap-admin.ts';
 import { bootHttpRoutes } from './boot/http/boot-http-routes.ts';
 import { ImageStore } from './images/catalog/image-store.ts';
 import { imageBootRoutes } from './images/catalog/image-boot-routes.ts';
 import { startBootServices } from './boot/start-boot-services.ts';
 import { bootSettings } from './boot/boot-settings.ts';
 import { DiscoveryService } from './domain/discovery/discovery-service.ts';
+import { pendingInstallFrom } from './domain/discovery/pending-install.ts';
 import { IpMacTable } from './net/ip-mac-table.ts';
 import { resolveApiTls } from './api/tls/api-tls.ts';
 import { bootGate } from './boot/http/boot-listener.ts';
@@ -37,7 +37,7 @@ export interface RunningStage0 {
 
 export async function startStage0(config: Readonly<Config>, logger: Logger = pino({ level: config.log.level })): Promise<RunningStage0> {
   await mkdir(config.dataDir, { recursive: true });
-  const { inventory: store, leases, discovery: discoveryStore, auth: authStore } = await openStores(
+  const { inventory: store, provisioning: provisioningStore, leases, discovery: discoveryStore } = await openStores(
     config.store.kind === 'postgres' ? { kind: 'postgres', url: config.store.url! } : { kind: 'sqlite', path: path.join(config.dataDir, 'stage0.db') },
   );
   const closers: (() => Promise<void>)[] = [];
@@ -49,12 +49,12 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
     const images = new ImageStore(config.dataDir);
     const inventory = new InventoryService(store, secrets);
     // Discovery reports create and refresh nodes through the inventory service (its checks, its node.* events).
-    const discovery = new DiscoveryService({ store: discoveryStore, inventory, nodeNames: async () => new Set((await store.nodes.all()).map((n) => n.name)), events: store.events });
+    const discovery = new DiscoveryService({ store: discoveryStore, inventory, nodeNames: async () => new Set((await store.nodes.all()).map((n) => n.name)), events: store.events, pendingInstall: pendingInstallFrom(provisioningStore.bootStates) });
     const apply = new ApplyService(store, secrets);
     const power = new BulkPowerService({ nodes: inventory, drivers: defaultPowerDrivers(), box, events, ...config.power });
     const nodes = { byMac: (mac: string) => inventory.nodeByMac(mac).then((n) => n && { name: n.name, effective: n.effective ?? {} }) };
     const tls = await resolveApiTls(config);
-    const app = await buildApi({ inventory, apply, events: store.events, version: VERSION, auth: { store: authStore, resolve: (range) => inventory.resolveLenient(range) }, images, power, discovery }, { loggerInstance: logger, ...(tls && { https: { key: tls.key, cert: tls.cert } }) });
+    const app = await buildApi({ inventory, apply, events: store.events, version: VERSION, images, power, discovery }, { loggerInstance: logger, ...(tls && { https: { key: tls.key, cert: tls.cert } }) });
     const gate = bootGate(app); // before routes are ready: confines the plain boot listener to boot endpoints
     const { httpBase, fallback } = bootSettings(config);
     bootHttpRoutes(app, {
@@ -69,7 +69,6 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
     // The iPXE script carries the node's install token: only the address that MAC holds (when known) gets it.
     const ipMac = new IpMacTable();
     macIpGuard(app, { macOf: (ip) => ipMac.macOf(ip), ipOf: leaseAddressOf(leases, config.dhcp.subnets.map((s) => s.cidr)) }, events);
-    await ensureInitialAdmin(authStore, config.dataDir, logger);
     await app.listen({ host: config.api.listen, port: config.api.port });
     closers.push(() => app.close());
     const bootAt = bootListenerAddress(config);

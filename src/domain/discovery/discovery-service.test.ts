@@ -64,3 +64,14 @@ test('a rejected machine stays rejected (no rule applies) until approved; a remo
   const kinds = (await opened.inventory.events.query({ kinds: ['discovery.rejected', 'discovery.enrolled', 'discovery.rule-added', 'discovery.rule-removed'] })).map((e) => e.kind);
   assert.deepEqual(kinds.filter((k) => k !== 'discovery.enrolled').slice(-3), ['discovery.rejected', 'discovery.rule-added', 'discovery.rule-removed']);
 });
+
+test('pendingInstallFrom: only an install state that has not failed or finished', async () => {
+  const { pendingInstallFrom } = await import('./pending-install.ts');
+  const states: Record<string, { target: string; installStatus: string | null }> = {
+    a: { target: 'install', installStatus: 'pending' }, b: { target: 'install', installStatus: null }, c: { target: 'install', installStatus: 'failed' },
+    d: { target: 'boot', installStatus: 'installed' }, e: { target: 'shell', installStatus: null }, f: { target: 'install', installStatus: 'installed' },
+  };
+  const pending = pendingInstallFrom({ get: async (n) => states[n] });
+  const got = await Promise.all(['a', 'b', 'c', 'd', 'e', 'f', 'zz'].map(pending));
+  assert.deepEqual(got, [true, true, false, false, false, false, false]);
+});
