@@ -10,7 +10,8 @@ import { DhcpService } from './dhcp/dhcp-service.ts';
 import { DhcpListener } from '../net/dhcp-listener.ts';
 import { startTftpServer } from '../net/tftp-listener.ts';
 import { directoryFileSource } from './tftp/directory-file-source.ts';
-import { chainFileSources, generatedFileSource } from './tftp/tftp-file-source.ts';
+import { chainFileSources, generatedFileSource, TftpAccessDenied } from './tftp/tftp-file-source.ts';
+import { leaseAddressOf, macIpVerdict } from './http/mac-ip-guard.ts';
 import { interfaceIpv4 } from '../net/interface-address.ts';
 import { macFromConfigPath, renderGrubConfig, renderPxelinuxConfig } from './configs/boot-config-files.ts';
 import { attributeDecider, type BootDecider } from './http/boot-plan.ts';
@@ -92,9 +93,13 @@ export async function startBootServices(d: BootServiceDeps): Promise<RunningBoot
       closers.push(async () => ra.close());
     }
     if (config.tftp.enabled) {
-      const generated = generatedFileSource((file) => {
+      // A generated config carries the node's install token: like /boot.ipxe, only for the address that MAC holds (when known).
+      const facts = { macOf: (ip: string) => d.ipMac.macOf(ip), ipOf: leaseAddressOf(d.leases, config.dhcp.subnets.map((s) => s.cidr)) };
+      const generated = generatedFileSource(async (file, client) => {
         const wanted = macFromConfigPath(file);
         if (!wanted) return undefined;
+        const verdict = await macIpVerdict(facts, client.address, wanted.mac);
+        if (!verdict.ok) throw new TftpAccessDenied(`${verdict.reason} (${verdict.detail})`);
         return decider.decide(wanted.mac, wanted.loader).then(({ plan }) => {
           return wanted.loader === 'pxelinux' ? renderPxelinuxConfig(plan, httpBase, wanted.mac) : renderGrubConfig(plan, httpBase, wanted.mac);
         });
