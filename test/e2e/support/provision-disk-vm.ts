@@ -1,0 +1,54 @@
+// QEMU UEFI machines with a persistent virtio disk for the provisioning tests: power on/off keeps disk and NVRAM,
+// each power-on gets its own serial log; optional PXE (OVMF native, as the lab) and in-guest reboots.
+import { copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { saveLabState, type LabState } from '../../../src/lab/lab-state.ts';
+import { OVMF_VARS, QEMU, qemuArgs, type VmProcess } from '../../../src/lab/qemu-vm.ts';
+import { spawnDetached } from '../../../src/lab/processes.ts';
+
+export interface DiskMachine {
+  name: string;
+  mac: string;
+  uuid: string;
+  /** Raw disk image file; it survives power cycles. */
+  disk: string;
+  diskSerial: string;
+  memMiB: number;
+  smp: number;
+  /** Power-ons so far (names the serial logs). */
+  runs: number;
+}
+
+export interface PowerOnOptions {
+  /** false: OVMF's PXE is switched off (fw_cfg), the machine boots its disk only. */
+  pxe: boolean;
+  /** true: a guest reboot restarts the machine in the same QEMU (real reboot); false: it ends QEMU (-no-reboot). */
+  reboot: boolean;
+}
+
+/**
+ * Powers the machine on inside the lab namespace on tap0; the process is recorded in the lab state so the lab's
+ * teardown stops it. The NIC boots first (bootindex 1), then the disk (bootindex 2); OVMF's EFI shell comes last.
+ */
+export function powerOn(root: string, state: LabState, m: DiskMachine, o: PowerOnOptions): VmProcess {
+  m.runs += 1;
+  const varsFile = join(state.dir, `${m.name}.OVMF_VARS.fd`);
+  if (!existsSync(varsFile)) copyFileSync(OVMF_VARS, varsFile); // NVRAM persists across power cycles, as on a real machine
+  const serialLog = join(state.dir, `${m.name}.run${m.runs}.serial.log`);
+  const args = qemuArgs({ name: m.name, netns: state.netns, tap: 'tap0', mac: m.mac, firmware: 'uefi', dir: state.dir, memMiB: m.memMiB, uuid: m.uuid, serialLog, varsFile });
+  args[args.indexOf('-smp') + 1] = String(m.smp);
+  const out = o.reboot ? args.filter((a) => a !== '-no-reboot') : args;
+  if (!o.pxe) {
+    const nic = out.findIndex((a) => a.startsWith('virtio-net-pci,'));
+    out[nic] = out[nic]!.replace(',bootindex=1', '');
+    out.push('-fw_cfg', 'name=opt/org.tianocore/IPv4PXESupport,string=no', '-fw_cfg', 'name=opt/org.tianocore/IPv6PXESupport,string=no');
+  }
+  out.push('-drive', `file=${m.disk},if=none,id=d0,format=raw`, '-device', `virtio-blk-pci,drive=d0,serial=${m.diskSerial},bootindex=2`);
+  const startedAt = new Date().toISOString();
+  const p = spawnDetached(`vm:${m.name}:${m.runs}`, 'ip', ['netns', 'exec', state.netns, QEMU, ...out], join(state.dir, `${m.name}.run${m.runs}.qemu.log`));
+  const vm: VmProcess = { ...p, name: m.name, mac: m.mac, uuid: m.uuid, firmware: 'uefi', tap: 'tap0', serialLog, startedAt };
+  state.vms.push(vm);
+  if (!state.nodes.some((n) => n.mac === m.mac)) state.nodes.push({ name: m.name, mac: m.mac, tap: 'tap0' });
+  saveLabState(root, state);
+  return vm;
+}
