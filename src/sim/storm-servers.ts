@@ -43,16 +43,21 @@ const stopAll = (ps: Pinned[]) => async () => {
   for (const p of ps.reverse()) await p.stop();
 };
 
-/** stage0 serve with DHCP on sv0 only; `known` nodes (simMac(i) → stormIp(i)) are registered through the CLI. */
-export async function startStage0Storm(o: { netns: string; dir: string; files: StormFiles; known: number; core: string; cpuProf?: string }): Promise<StartedStorm> {
-  const config = {
+/**
+ * stage0 serve with DHCP on sv0 only; `known` nodes (simMac(i) → stormIp(i)) are registered through the CLI.
+ * `httpOnlyOn`: no DHCP/TFTP, boot HTTP on that address (the HTTP bench, on loopback).
+ */
+export async function startStage0Storm(o: { netns: string; dir: string; files: StormFiles; known: number; core: string; cpuProf?: string; httpOnlyOn?: string }): Promise<StartedStorm> {
+  const httpAddress = o.httpOnlyOn ?? STORM_NET.server;
+  const base = `http://${httpAddress}:${STORM_HTTP_PORT}`;
+  const full = {
     dataDir: join(o.dir, 'data'),
     // API on loopback (plain HTTP, for the CLI); firmware endpoints on the plain boot listener on the veth.
     api: { listen: '127.0.0.1', port: Number(new URL(API).port) },
     log: { level: 'warn' },
     boot: {
-      httpBase: BASE,
-      http: { enabled: true, listen: STORM_NET.server, port: STORM_HTTP_PORT },
+      httpBase: base,
+      http: { enabled: true, listen: httpAddress, port: STORM_HTTP_PORT },
       assetsDir: o.files.assets,
       ipxeDir: o.files.tftpRoot,
       default: { kernel: 'vmlinuz', initrd: 'initrd.img', cmdline: 'console=ttyS0 stage0.sim=1' },
@@ -64,6 +69,8 @@ export async function startStage0Storm(o: { netns: string; dir: string; files: S
       subnets: [{ cidr: `10.97.0.0/${STORM_NET.prefix}`, pool: [{ start: STORM_NET.poolStart, end: STORM_NET.poolEnd }] }],
     },
   };
+  const { tftp: _t, dhcp: _d, ...httpOnly } = full;
+  const config = o.httpOnlyOn ? httpOnly : full;
   mkdirSync(config.dataDir, { recursive: true });
   const file = join(o.dir, 'stage0.yaml');
   writeFileSync(file, stringify(config));
@@ -72,8 +79,10 @@ export async function startStage0Storm(o: { netns: string; dir: string; files: S
   const alive = () => p.child.exitCode === null;
   try {
     await waitForListen(o.netns, 'tcp', STORM_HTTP_PORT, 60_000, alive);
-    await waitForListen(o.netns, 'udp', 67, 15_000, alive);
-    await waitForListen(o.netns, 'udp', 69, 15_000, alive);
+    if (!o.httpOnlyOn) {
+      await waitForListen(o.netns, 'udp', 67, 15_000, alive);
+      await waitForListen(o.netns, 'udp', 69, 15_000, alive);
+    }
     if (o.known > 0) {
       const nodes = Array.from({ length: o.known }, (_, i) => ({ name: `sim${String(i).padStart(5, '0')}`, macs: [simMac(i)], attrs: { ip: stormIp(i) } }));
       const doc = join(o.dir, 'nodes.yaml');
