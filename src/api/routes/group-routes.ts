@@ -5,6 +5,8 @@ import type { InventoryService } from '../../domain/services/inventory-service.t
 import type { AttrValue } from '../../domain/inventory/types.ts';
 import { etagOf, expectedVersion } from '../etag.ts';
 import { actorOf } from '../actor.ts';
+import { auditChange } from '../../auth/api/request-auth.ts';
+import { redactBmc } from '../../power/redact-bmc.ts';
 import { AttrsPatch, Group, Name, PageQuery, pageOf, problemResponses } from '../schemas.ts';
 
 type AttrsBody = { attrs?: Record<string, AttrValue | null> };
@@ -55,7 +57,9 @@ export function groupRoutes(app: FastifyInstance, inventory: InventoryService): 
       },
     },
     async (req, reply) => {
+      const before = await inventory.getGroup(req.params.name);
       const g = await inventory.updateGroup(req.params.name, req.body.attrs ?? {}, actorOf(req), expectedVersion(req));
+      auditChange(req, { before: redactBmc(before.attrs), after: redactBmc(g.attrs) });
       return reply.header('etag', etagOf(g.version)).send(g);
     },
   );

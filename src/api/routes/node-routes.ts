@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { InventoryService, NodeFields } from '../../domain/services/inventory-service.ts';
 import { etagOf, expectedVersion } from '../etag.ts';
 import { actorOf } from '../actor.ts';
+import { auditChange } from '../../auth/api/request-auth.ts';
+import { redactBmc } from '../../power/redact-bmc.ts';
 import { ResponseCache } from '../response-cache.ts';
 import { AttrsPatch, Mac, Name, Node, PageQuery, pageOf, problemResponses } from '../schemas.ts';
 
@@ -23,6 +25,9 @@ function project<T extends { items: object[] }>(page: T, fields: string | undefi
   const keep = fields.split(',');
   return { ...page, items: page.items.map((n) => Object.fromEntries(keep.filter((k) => k in n).map((k) => [k, (n as Record<string, unknown>)[k]]))) };
 }
+
+/** What the audit keeps of a node before and after a change: never a BMC secret, not even sealed. */
+const nodeSummary = (n: { macs: string[]; groups: string[]; attrs: Record<string, unknown> }) => ({ macs: n.macs, groups: n.groups, attrs: redactBmc(n.attrs) });
 
 type Fields = { macs?: string[]; groups?: string[]; bmc?: string | null; attrs?: NodeFields['attrs'] };
 
@@ -121,7 +126,9 @@ export function nodeRoutes(app: FastifyInstance, inventory: InventoryService): v
       },
     },
     async (req, reply) => {
+      const before = await inventory.getNode(req.params.name);
       const node = await inventory.updateNode(req.params.name, req.body, actorOf(req), expectedVersion(req));
+      auditChange(req, { before: nodeSummary(before), after: nodeSummary(node) });
       return reply.header('etag', etagOf(node.version)).send(node);
     },
   );

@@ -5,6 +5,8 @@ import type { InventoryService } from '../../domain/services/inventory-service.t
 import type { AttrValue } from '../../domain/inventory/types.ts';
 import { etagOf, expectedVersion } from '../etag.ts';
 import { actorOf } from '../actor.ts';
+import { auditChange } from '../../auth/api/request-auth.ts';
+import { redactBmc } from '../../power/redact-bmc.ts';
 import { AttrsPatch, Site, problemResponses } from '../schemas.ts';
 
 export function siteRoutes(app: FastifyInstance, inventory: InventoryService): void {
@@ -25,7 +27,9 @@ export function siteRoutes(app: FastifyInstance, inventory: InventoryService): v
       },
     },
     async (req, reply) => {
+      const before = await inventory.getSite();
       const site = await inventory.updateSite(req.body.attrs, actorOf(req), expectedVersion(req));
+      auditChange(req, { before: redactBmc(before.attrs), after: redactBmc(site.attrs) });
       return reply.header('etag', etagOf(site.version)).send(site);
     },
   );
