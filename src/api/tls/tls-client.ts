@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import tls from 'node:tls';
 import { isLoopback } from '../../net/tls-policy.ts';
 import { tlsDir } from './api-tls.ts';
@@ -53,37 +54,49 @@ function peerCertificate(u: URL): Promise<Buffer> {
 
 const toPem = (der: Buffer) => `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
 
+/** What fetchWithTrust sends: like fetch's init; a web ReadableStream body is streamed (image uploads). */
+export interface TrustedRequestInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array | ReadableStream<Uint8Array>;
+  /** fetch() wants this for stream bodies; passed through on the plain path. */
+  duplex?: 'half';
+}
+
 /**
  * fetch() with a trust decision (Node's fetch cannot take a CA). Pinning first reads the certificate, compares its
  * fingerprint, then makes the real request trusting exactly that certificate: the request itself is verified,
- * names are not (the pin is stronger than a name). Returns a standard Response.
+ * names are not (the pin is stronger than a name). Returns a standard Response whose body streams (NDJSON progress).
  */
-export async function fetchWithTrust(url: string | URL, init: { method?: string; headers?: Record<string, string>; body?: string } = {}, trust?: TlsTrust): Promise<Response> {
+export async function fetchWithTrust(url: string | URL, init: TrustedRequestInit = {}, trust?: TlsTrust): Promise<Response> {
   const u = new URL(url);
-  if (u.protocol !== 'https:' || trust === undefined) return fetch(u, init);
+  if (u.protocol !== 'https:' || trust === undefined) return fetch(u, init as RequestInit);
   let ca = trust.ca;
   let checkServerIdentity: typeof tls.checkServerIdentity | undefined;
   if (trust.fingerprint256) {
-    const der = await peerCertificate(u);
+    const der = await peerCertificate(u).catch((err: Error) => {
+      throw Object.assign(new TypeError('fetch failed'), { cause: err });
+    });
     const got = new X509Certificate(der).fingerprint256;
     if (got !== trust.fingerprint256) throw Object.assign(new Error(`TLS certificate of ${u.host} has fingerprint ${got}, expected ${trust.fingerprint256}`), { code: 'ERR_TLS_PIN' });
     ca = Buffer.from(toPem(der));
     checkServerIdentity = () => undefined;
   }
+  const method = init.method ?? 'GET';
   return new Promise((resolve, reject) => {
-    const req = https.request(u, { method: init.method ?? 'GET', headers: init.headers, ca, ...(checkServerIdentity && { checkServerIdentity }) }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const headers = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) for (const one of Array.isArray(v) ? v : v === undefined ? [] : [v]) headers.append(k, one);
-        const status = res.statusCode ?? 502;
-        const noBody = status === 204 || status === 304 || (init.method ?? 'GET') === 'HEAD';
-        resolve(new Response(noBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage, headers }));
-      });
+    // agent: false — a pooled socket is keyed without checkServerIdentity, so a pinned connection (names unchecked)
+    // could otherwise be reused by a later CA-trusted request to the same address.
+    const req = https.request(u, { method, headers: init.headers, ca, agent: false, ...(checkServerIdentity && { checkServerIdentity }) }, (res) => {
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(res.headers)) for (const one of Array.isArray(v) ? v : v === undefined ? [] : [v]) headers.append(k, one);
+      const status = res.statusCode ?? 502;
+      const noBody = status === 204 || status === 304 || method === 'HEAD';
+      if (noBody) res.resume();
+      resolve(new Response(noBody ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), { status, statusText: res.statusMessage, headers }));
     });
     req.on('error', (err) => reject(Object.assign(new TypeError('fetch failed'), { cause: err })));
-    req.end(init.body);
+    const body = init.body;
+    if (body instanceof ReadableStream) Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>).on('error', (err) => req.destroy(err)).pipe(req);
+    else req.end(body);
   });
 }
