@@ -11,6 +11,7 @@ import { requireQemu, startVm, vmMac, type Firmware } from './qemu-vm.ts';
 import { labDown } from './lab-down.ts';
 import { IPXE_DIR } from './stage0-config.ts';
 import { spawnDetached } from './processes.ts';
+import { bmcVms, startLabBmcs, type LabBmcKind } from './lab-bmc.ts';
 
 export interface LabUpOptions {
   /** Lab root: cache/, assets/, labs/<name>/. */
@@ -29,6 +30,8 @@ export interface LabUpOptions {
   /** false: set everything up but leave the VMs to startLabVms (e.g. to attach another DHCP server first). */
   startVms?: boolean;
   memMiB?: number;
+  /** 'redfish': each VM gets a Redfish BMC (lab-bmc.ts) and stage0 powers it on (rpower), instead of QEMU starting at once. */
+  bmc?: LabBmcKind;
 }
 
 const NAME_RE = /^[a-z0-9][a-z0-9-]{0,24}$/;
@@ -60,6 +63,7 @@ export async function labUp(o: LabUpOptions): Promise<LabState> {
   if (existsSync(labPaths(o.root).state(name))) throw new Error(`lab ${name} exists: stage0 lab down --name ${name}`);
   requireQemu(firmware);
   requireFiles(server);
+  if (o.bmc && server !== 'stage0') throw new Error('--bmc needs the stage0 server (the baseline has no power control)');
   const paths = labPaths(o.root);
   await buildBootAssets(paths.cache, paths.assets);
 
@@ -87,8 +91,10 @@ export async function labUp(o: LabUpOptions): Promise<LabState> {
     const started = server === 'stage0' ? await startStage0(ctx) : await startBaseline(ctx);
     Object.assign(state, { serverLog: started.serverLog, httpLog: started.httpLog, configFile: started.configFile });
     saveLabState(o.root, state);
-    if (server === 'stage0') await registerNodes(state);
-    if (o.startVms ?? true) await startLabVms(o.root, state, o.memMiB);
+    const bmcAttrs = o.bmc ? await startLabBmcs(state, ctx.record, o.memMiB) : undefined;
+    if (server === 'stage0') await registerNodes(state, bmcAttrs);
+    if ((o.startVms ?? true) && bmcAttrs) await powerOnLabVms(o.root, state);
+    else if (o.startVms ?? true) await startLabVms(o.root, state, o.memMiB);
     return state;
   } catch (err) {
     // The lab dir (and its logs) goes with labDown: keep the log tails in the error.
@@ -112,12 +118,23 @@ export function tailLogs(dir: string, lines: number): string {
     .join('\n');
 }
 
-/** POST /api/v1/nodes { name, macs } for each VM, from inside the namespace. */
-async function registerNodes(state: LabState): Promise<void> {
+/** POST /api/v1/nodes { name, macs, attrs (bmc.* with --bmc) } for each VM, from inside the namespace. */
+async function registerNodes(state: LabState, attrs?: Map<string, Record<string, string | number | boolean>>): Promise<void> {
   for (const n of state.nodes) {
-    const r = await nsHttp(state.netns, 'POST', `${state.serverUrl}/api/v1/nodes`, { name: n.name, macs: [n.mac] });
+    const r = await nsHttp(state.netns, 'POST', `${state.serverUrl}/api/v1/nodes`, { name: n.name, macs: [n.mac], ...(attrs?.get(n.name) && { attrs: attrs.get(n.name) }) });
     if (r.status < 200 || r.status > 299) throw new Error(`registering ${n.name} (${n.mac}) with stage0: HTTP ${r.status} ${r.body.slice(0, 300)}`);
   }
+}
+
+/** `rpower all on` through stage0 (which asks each VM's lab BMC); the VMs the BMCs start become the lab's VMs. */
+export async function powerOnLabVms(root: string, state: LabState): Promise<LabState> {
+  const since = new Date().toISOString();
+  const r = await nsHttp(state.netns, 'POST', `${state.serverUrl}/api/v1/power/rpower`, { noderange: state.nodes.map((n) => n.name).join(','), state: 'on' });
+  const failed = r.status === 200 ? (JSON.parse(r.body) as { items: { node: string; ok: boolean; error?: string }[] }).items.filter((i) => !i.ok) : [];
+  if (r.status !== 200 || failed.length) throw new Error(`rpower on through the lab BMCs: ${r.status !== 200 ? `HTTP ${r.status} ${r.body.slice(0, 300)}` : failed.map((f) => `${f.node}: ${f.error}`).join('; ')}`);
+  state.vms = bmcVms(state, since);
+  saveLabState(root, state);
+  return state;
 }
 
 /** Starts one QEMU per node (one after another; each boots on its own tap). */

@@ -1,11 +1,13 @@
-// Test support: a RedfishHost that is a real QEMU VM, driven through QMP (start = power on, quit, system_reset,
-// system_powerdown). Lean: 64 MiB, no disk, no NIC, TCG; SeaBIOS banners on debugcon show each (re)boot.
+// Lab BMC host: a RedfishHost that is a real QEMU VM, driven through QMP (start = power on, quit, system_reset,
+// system_powerdown). Default machine: 64 MiB, no disk, no NIC, TCG; SeaBIOS banners on debugcon show each (re)boot.
+// Lab VMs pass their own command line (tap NIC, serial log) through `machineArgs`.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RedfishHost, RfBoot, RfReset } from './redfish-bmc.ts';
+
 
 /** One QMP command on a fresh connection: greeting, qmp_capabilities, command, its answer. */
 export async function qmp(socket: string, execute: string): Promise<unknown> {
@@ -44,9 +46,25 @@ export interface QemuHost extends RedfishHost {
   cmdline(): string[];
 }
 
-export function qemuHost(boot: () => RfBoot, onBooted: () => void): QemuHost {
+export interface QemuHostOptions {
+  /** The machine's QEMU arguments without -qmp, -debugcon and -boot (default: the lean VM above). */
+  machineArgs?: string[];
+  /** -boot value when no override is active (default: QEMU's own order). */
+  defaultBoot?: string;
+  /** Where QEMU's stderr goes (default: ignored). */
+  logFile?: string;
+}
+
+/** -boot for an override: Pxe once = network on this power-on only, Continuous = always, Hdd = disk. */
+export function bootArgs(b: RfBoot, defaultBoot?: string): string[] {
+  if (b.BootSourceOverrideEnabled !== 'Disabled' && b.BootSourceOverrideTarget === 'Pxe') return ['-boot', b.BootSourceOverrideEnabled === 'Once' ? 'once=n' : 'order=n'];
+  if (b.BootSourceOverrideEnabled !== 'Disabled' && b.BootSourceOverrideTarget === 'Hdd') return ['-boot', b.BootSourceOverrideEnabled === 'Once' ? 'once=c' : 'order=c'];
+  return defaultBoot ? ['-boot', defaultBoot] : [];
+}
+
+export function qemuHost(boot: () => RfBoot, onBooted: () => void, opts: QemuHostOptions = {}): QemuHost {
   if (spawnSync('sh', ['-c', 'command -v qemu-system-x86_64']).status !== 0) throw new Error('qemu-system-x86_64 is missing: apt-get install -y --no-install-recommends qemu-system-x86');
-  const dir = mkdtempSync(join(tmpdir(), 's0t-rfvm-'));
+  const dir = mkdtempSync(join(tmpdir(), 's0-rfvm-'));
   const sock = join(dir, 'qmp.sock');
   const debugcon = join(dir, 'debugcon.log');
   let vm: ChildProcess | undefined;
@@ -59,10 +77,11 @@ export function qemuHost(boot: () => RfBoot, onBooted: () => void): QemuHost {
     rmSync(debugcon, { force: true });
     const b = boot();
     // Boot source override applies at power on: Pxe first once (-boot once=n) or always (order=n).
-    const order = b.BootSourceOverrideTarget === 'Pxe' && b.BootSourceOverrideEnabled !== 'Disabled' ? (b.BootSourceOverrideEnabled === 'Once' ? ['-boot', 'once=n'] : ['-boot', 'order=n']) : [];
-    args = ['-name', 's0t-redfish-vm', '-machine', 'pc,accel=tcg', '-m', '64', '-nodefaults', '-display', 'none',
-      '-debugcon', `file:${debugcon}`, '-global', 'isa-debugcon.iobase=0x402', '-qmp', `unix:${sock},server=on,wait=off`, ...order];
-    vm = spawn('qemu-system-x86_64', args, { stdio: 'ignore' });
+    const machine = opts.machineArgs ?? ['-name', 's0t-redfish-vm', '-machine', 'pc,accel=tcg', '-m', '64', '-nodefaults', '-display', 'none'];
+    args = [...machine, '-debugcon', `file:${debugcon}`, '-global', 'isa-debugcon.iobase=0x402', '-qmp', `unix:${sock},server=on,wait=off`, ...bootArgs(b, opts.defaultBoot)];
+    const log = opts.logFile ? openSync(opts.logFile, 'a') : 'ignore';
+    vm = spawn('qemu-system-x86_64', args, { stdio: ['ignore', log, log] });
+    if (typeof log === 'number') closeSync(log);
     vm.on('error', () => {});
     const end = Date.now() + 5000;
     while (!existsSync(sock) && alive() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
