@@ -39,9 +39,10 @@ export class NodesetService {
     const names = await this.d.inventory.resolve(range);
     const profiles = new Map<string, string | null>();
     if (spec.target === 'install' || spec.target === 'stateless') {
+      const views = spec.profile ? undefined : new Map((await this.d.inventory.listNodes({ range, effective: true, limit: 100_000 })).items.map((n) => [n.name, n]));
       for (const name of names) {
         if (spec.profile) { profiles.set(name, spec.profile); continue; }
-        const inherited = (await this.d.inventory.getNode(name, { effective: true })).effective?.osimage;
+        const inherited = views?.get(name)?.effective?.osimage;
         if (inherited === undefined || inherited === '') throw invalid(`node ${name} has no osimage attribute: give ${spec.target === 'install' ? 'osimage' : 'stateless'}=<profile>`, 'target', { node: name });
         profiles.set(name, String(inherited));
       }

@@ -10,6 +10,8 @@ import type { TemplateSource } from './template-source.ts';
 export interface ProvisioningInventory {
   resolve(range: string): Promise<string[]>;
   getNode(name: string, view: { effective: true }): Promise<NodeView>;
+  /** One snapshot for a whole range (getNode per node would check the inventory generation once per node). */
+  listNodes(q: { range: string; effective: true; limit: number }): Promise<{ items: NodeView[] }>;
   nodeByMac(mac: string): Promise<NodeView | undefined>;
   getSite(): Promise<Site>;
 }
