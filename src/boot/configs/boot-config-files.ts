@@ -8,10 +8,13 @@ export function macFromConfigPath(path: string): { loader: 'pxelinux' | 'grub'; 
   return { loader: m[1]!.startsWith('pxelinux') ? 'pxelinux' : 'grub', mac: m[2]!.toLowerCase().replace(/-/g, ':') };
 }
 
+/** Reasons may quote an installer's words: never let one break out of its comment line. */
+const oneLine = (s: string) => s.replace(/[\x00-\x1f\x7f]+/g, ' ');
+
 const assetUrl = (httpBase: string, mac: string, name: string) => (/^https?:\/\//.test(name) ? name : `${httpBase}/boot/m/${mac}/assets/${name}`);
 
 export function renderPxelinuxConfig(plan: BootPlan, httpBase: string, mac: string): string {
-  const head = ['# stage0: generated for ' + mac + ': ' + plan.reason, 'SERIAL 0 115200', 'DEFAULT stage0', 'PROMPT 0', 'TIMEOUT 10'];
+  const head = ['# stage0: generated for ' + mac + ': ' + oneLine(plan.reason), 'SERIAL 0 115200', 'DEFAULT stage0', 'PROMPT 0', 'TIMEOUT 10'];
   if (plan.kind === 'kernel') {
     const { kernel, initrd, cmdline } = plan.spec;
     return [...head, 'LABEL stage0', `  KERNEL ${assetUrl(httpBase, mac, kernel)}`, ...(initrd ? [`  INITRD ${assetUrl(httpBase, mac, initrd)}`] : []), `  APPEND ${cmdline}`, ''].join('\n');
@@ -21,7 +24,7 @@ export function renderPxelinuxConfig(plan: BootPlan, httpBase: string, mac: stri
 }
 
 export function renderGrubConfig(plan: BootPlan, httpBase: string, mac: string): string {
-  const head = [`# stage0: generated for ${mac}: ${plan.reason}`, 'set timeout=1'];
+  const head = [`# stage0: generated for ${mac}: ${oneLine(plan.reason)}`, 'set timeout=1'];
   if (plan.kind === 'kernel') {
     const { kernel, initrd, cmdline } = plan.spec;
     const url = (n: string) => assetUrl(httpBase, mac, n).replace(/^http:\/\/([^/]+)/, '(http,$1)');

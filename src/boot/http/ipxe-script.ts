@@ -3,6 +3,9 @@ import type { BootPlan } from './boot-plan.ts';
 
 const base = (name: string) => name.split('/').pop() ?? name;
 
+/** Reasons may quote an installer's words: one printable line, no `$` (iPXE expands ${…} in echo). */
+const safeText = (s: string) => s.replace(/[^\x20-\x7e]+/g, ' ').replace(/\$/g, '');
+
 export interface ScriptContext {
   httpBase: string;
   mac: string;
@@ -14,14 +17,14 @@ const assetUrl = (ctx: ScriptContext, name: string) =>
 
 export function renderIpxeScript(plan: BootPlan, ctx: ScriptContext): string {
   const who = `${ctx.node ?? 'unknown machine'} (${ctx.mac})`;
-  const lines = ['#!ipxe', `# stage0: ${who}: ${plan.kind} — ${plan.reason}`];
+  const lines = ['#!ipxe', `# stage0: ${who}: ${plan.kind} — ${safeText(plan.reason)}`];
   switch (plan.kind) {
     case 'local':
       // `exit` hands control back to the firmware, which boots the next device (the disk).
       lines.push(`echo stage0: ${who} boots from local disk`, 'exit 0');
       break;
     case 'none':
-      lines.push(`echo stage0: nothing to boot for ${who}: ${plan.reason}`, 'echo retrying in 60 s', 'sleep 60', 'reboot');
+      lines.push(`echo stage0: nothing to boot for ${who}: ${safeText(plan.reason)}`, 'echo retrying in 60 s', 'sleep 60', 'reboot');
       break;
     case 'kernel': {
       const { kernel, initrd, cmdline } = plan.spec;

@@ -116,7 +116,8 @@ export class InstallCallbackService {
   /** Marks the node failed with the reason; its next boot holds (never the installer) until nodeset. */
   async failed(token: string, reason: string, from: string): Promise<void> {
     const t = await this.authorize(token, 'install', from, 'failed');
-    const why = reason.trim().slice(0, 500) || 'no reason given';
+    // One printable line: the reason is shown in boot scripts and configs (no line breaks to inject commands with).
+    const why = reason.replace(/[\x00-\x1f\x7f]+/g, ' ').trim().slice(0, 500) || 'no reason given';
     await this.d.store.transaction(async (tx) => {
       await this.spendOrRefuse(tx, t, 'failed', from);
       await this.updateState(tx, t.node, (s) => ({ ...s, installStatus: 'failed', statusReason: why, installDeadline: null, actor: 'install', cause: 'install.failed' }));
