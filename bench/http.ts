@@ -18,6 +18,8 @@ const { values } = parseArgs({
     'duration-s': { type: 'string', default: '5' },
     'image-mib': { type: 'string', default: '1024' },
     'cpu-prof': { type: 'string' },
+    /** Only the cases whose name contains this (e.g. "script"). */
+    only: { type: 'string' },
   },
 });
 const RUNS = Math.min(Number(values.runs), 10);
@@ -75,7 +77,7 @@ try {
   console.log(`# bench/http ${new Date().toISOString()} runs ${RUNS}, wrk -t1 -d${DUR}s, servers on core ${SCORE}, clients on core ${CCORE}`);
   console.log(row(['case', 'conns', 'stage0', 'nginx', 'stage0 / nginx', 'load']));
   console.log(row(['---', '---', '---', '---', '---', '---']));
-  for (const c of cases) {
+  for (const c of cases.filter((x) => !values.only || x.name.includes(values.only))) {
     const got: Record<'stage0' | 'nginx', number[]> = { stage0: [], nginx: [] };
     const loads = [load1()];
     for (let r = 0; r < RUNS; r++) {

@@ -20,3 +20,19 @@ test('learns from DHCP ACKs it passes on, falls back to the neighbour table', ()
   assert.equal(table.macOf('10.99.0.157'), '52:54:00:12:34:56');
   assert.equal(table.macOf('10.99.0.158'), undefined, 'incomplete neighbour entries are ignored');
 });
+
+test('one read of the neighbour table answers lookups for neighbourTtlMs, then it is read again', () => {
+  let reads = 0;
+  let t = 0;
+  let table = arp;
+  const ipMac = new IpMacTable(() => (reads++, table), { neighbourTtlMs: 1000, now: () => t });
+  assert.equal(ipMac.macOf('10.99.0.157'), '52:54:00:12:34:56');
+  assert.equal(ipMac.macOf('10.99.0.99'), undefined);
+  assert.equal(reads, 1);
+  table = arp.replace('52:54:00:12:34:56', '52:54:00:ab:cd:ef');
+  t = 999;
+  assert.equal(ipMac.macOf('10.99.0.157'), '52:54:00:12:34:56', 'still the first read');
+  t = 1000;
+  assert.equal(ipMac.macOf('10.99.0.157'), '52:54:00:ab:cd:ef');
+  assert.equal(reads, 2);
+});

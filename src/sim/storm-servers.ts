@@ -74,8 +74,11 @@ export async function startStage0Storm(o: { netns: string; dir: string; files: S
   mkdirSync(config.dataDir, { recursive: true });
   const file = join(o.dir, 'stage0.yaml');
   writeFileSync(file, stringify(config));
-  const prof = o.cpuProf ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${o.cpuProf}` } : {};
-  const p = startPinned(o.core, [join(REPO, 'bin/stage0'), 'serve', '--config', file], { netns: o.netns, log: join(o.dir, 'stage0.log'), env: { ...process.env, ...prof } });
+  // --cpu-prof is refused in NODE_OPTIONS: run the CLI entry directly (what bin/stage0 execs) when profiling.
+  const argv = o.cpuProf
+    ? [process.execPath, '--cpu-prof', `--cpu-prof-dir=${o.cpuProf}`, '--import', join(REPO, 'node_modules/tsx/dist/esm/index.mjs'), join(REPO, 'src/cli/main.ts')]
+    : [join(REPO, 'bin/stage0')];
+  const p = startPinned(o.core, [...argv, 'serve', '--config', file], { netns: o.netns, log: join(o.dir, 'stage0.log') });
   const alive = () => p.child.exitCode === null;
   try {
     await waitForListen(o.netns, 'tcp', STORM_HTTP_PORT, 60_000, alive);

@@ -2,6 +2,7 @@
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { InventoryStore } from '../inventory-store.ts';
+import { withStatementCache } from './statement-cache.ts';
 import { KyselyInventoryStore } from '../kysely/kysely-inventory-store.ts';
 import { migrateToLatest } from '../kysely/migrate.ts';
 import type { InventorySchema } from '../kysely/schema.ts';
@@ -34,7 +35,7 @@ export async function openSqliteDatabase(path: string, opts: SqliteStoreOptions 
   }
   const onQuery = opts.onQuery;
   const db = new Kysely<InventorySchema>({
-    dialect: new SqliteDialect({ database: file }),
+    dialect: new SqliteDialect({ database: withStatementCache(file) }),
     ...(onQuery ? { log: (e) => { if (e.level === 'query') onQuery(e.query.sql); } } : {}),
   });
   try {
