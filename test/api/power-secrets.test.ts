@@ -109,7 +109,7 @@ it('the driver gets the opened password: rpower stat and on through the API, eac
   assert.ok(!JSON.stringify(events).includes(PW));
 });
 
-it('bad requests: unknown state 400, unknown node 422, rinstall without provisioning 503', async () => {
+it('bad requests: unknown state 400, unknown node 422', async () => {
   assert.equal((await api('POST', '/power/rpower', { noderange: 'n1', state: 'explode' })).status, 400);
   const unknown = await api('POST', '/power/rpower', { noderange: 'nope', state: 'stat' });
   assert.equal(unknown.status, 422);
