@@ -90,7 +90,7 @@ try {
       console.log(row([s, run + 1, rep.ok, rep.failed, fmt(rep.totalMs / 1000, 2), fmt(rep.perClientMs.p50 / 1000, 2), fmt(rep.perClientMs.p99 / 1000, 2),
         values['dhcp-only'] ? fmt(dora, 0) : '–', rep.retries.dhcp, rep.retries.tftp,
         rep.failures.map((f) => `${f.count}× ${f.stage}: ${f.reason}`).join('; ').slice(0, 200) || '–', `${fmt(load[0])}→${fmt(load[1])}`]));
-      console.error(JSON.stringify({ server: s, run, perStageMs: rep.perStageMs, unmatched: rep.unmatchedDhcpReplies }));
+      console.error(JSON.stringify({ server: s, run, perStageMs: rep.perStageMs, unmatched: rep.unmatchedDhcpReplies, failures: rep.failures }));
     }
   }
   const t0 = median(totals.stage0 ?? []);

@@ -1,6 +1,6 @@
 // The two boot servers the storm is played against, started inside the server namespace: stage0 (`stage0 serve`,
 // DHCP on the veth only, SQLite leases) and the peers dnsmasq (DHCP + TFTP, lease file) + nginx (HTTP).
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync, symlinkSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, readFileSync, writeFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { INITIAL_ADMIN_FILE } from '../auth/bootstrap-admin.ts';
@@ -30,6 +30,10 @@ export function makeStormFiles(dir: string, kernelMib: number, initrdMib: number
   copyFileSync('/usr/lib/ipxe/undionly.kpxe', join(tftpRoot, 'undionly.kpxe'));
   writeFileSync(join(assets, 'vmlinuz'), Buffer.alloc(kernelMib * 1024 * 1024, 1));
   writeFileSync(join(assets, 'initrd.img'), Buffer.alloc(initrdMib * 1024 * 1024, 2));
+  // Known nodes set to `shell` boot stage0's provisioning environment: the same bytes under its names.
+  mkdirSync(join(assets, 'stage0-env'), { mode: 0o755 });
+  linkSync(join(assets, 'vmlinuz'), join(assets, 'stage0-env', 'vmlinuz'));
+  linkSync(join(assets, 'initrd.img'), join(assets, 'stage0-env', 'initrd.gz'));
   return { tftpRoot, assets };
 }
 
@@ -95,7 +99,10 @@ export async function startStage0Storm(o: { netns: string; dir: string; files: S
       const login = await nsHttp(o.netns, 'POST', `${API}/api/v1/auth/login`, { user: 'admin', password, tokenName: 'boot-storm' });
       if (login.status !== 200) throw new Error(`admin login failed: HTTP ${login.status} ${login.body}`);
       const token = (JSON.parse(login.body) as { token: string }).token;
-      await run('ip', ['netns', 'exec', o.netns, 'env', `STAGE0_URL=${API}`, `STAGE0_TOKEN=${token}`, join(REPO, 'bin/stage0'), 'apply', '-f', doc], { timeoutMs: 120_000 });
+      const cli = (...args: string[]) => run('ip', ['netns', 'exec', o.netns, 'env', `STAGE0_URL=${API}`, `STAGE0_TOKEN=${token}`, join(REPO, 'bin/stage0'), ...args], { timeoutMs: 120_000 });
+      await cli('apply', '-f', doc);
+      // Known nodes without a boot state boot their disk; `shell` sends them the provisioning environment (kernel + initrd).
+      await cli('nodeset', `sim00000-sim${String(o.known - 1).padStart(5, '0')}`, 'shell', '--cause', 'boot-storm');
     }
   } catch (err) {
     await p.stop();
