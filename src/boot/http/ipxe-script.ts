@@ -20,8 +20,10 @@ export function renderIpxeScript(plan: BootPlan, ctx: ScriptContext): string {
   const lines = ['#!ipxe', `# stage0: ${who}: ${plan.kind} — ${safeText(plan.reason)}`];
   switch (plan.kind) {
     case 'local':
-      // `exit` hands control back to the firmware, which boots the next device (the disk).
-      lines.push(`echo stage0: ${who} boots from local disk`, 'exit 0');
+      // `exit 1` hands control back to the firmware with a failure, so it tries the next boot option (the disk).
+      // Not `exit 0`: EDK2's BDS (OVMF, most UEFI firmware) treats a boot option that returns EFI_SUCCESS as done and
+      // stops at its boot manager menu (seen in QEMU: the VM sat there). SeaBIOS moves on after any return from the ROM.
+      lines.push(`echo stage0: ${who} boots from local disk`, 'exit 1');
       break;
     case 'none':
       lines.push(`echo stage0: nothing to boot for ${who}: ${safeText(plan.reason)}`, 'echo retrying in 60 s', 'sleep 60', 'reboot');

@@ -38,10 +38,13 @@ export function powerOn(root: string, state: LabState, m: DiskMachine, o: PowerO
   const args = qemuArgs({ name: m.name, netns: state.netns, tap: 'tap0', mac: m.mac, firmware: 'uefi', dir: state.dir, memMiB: m.memMiB, uuid: m.uuid, serialLog, varsFile });
   args[args.indexOf('-smp') + 1] = String(m.smp);
   const out = o.reboot ? args.filter((a) => a !== '-no-reboot') : args;
+  // Firmware IPv6 off (iPXE keeps its own): OVMF tries every boot option of the NIC before the disk, and its PXEv6 and
+  // HTTPv6 attempts on a link without DHCPv6 cost minutes after iPXE hands back (exit to disk). Seen in QEMU.
+  out.push('-fw_cfg', 'name=opt/org.tianocore/IPv6Support,string=no');
   if (!o.pxe) {
     const nic = out.findIndex((a) => a.startsWith('virtio-net-pci,'));
     out[nic] = out[nic]!.replace(',bootindex=1', '');
-    out.push('-fw_cfg', 'name=opt/org.tianocore/IPv4PXESupport,string=no', '-fw_cfg', 'name=opt/org.tianocore/IPv6PXESupport,string=no');
+    out.push('-fw_cfg', 'name=opt/org.tianocore/IPv4PXESupport,string=no');
   }
   out.push('-drive', `file=${m.disk},if=none,id=d0,format=raw`, '-device', `virtio-blk-pci,drive=d0,serial=${m.diskSerial},bootindex=2`);
   const startedAt = new Date().toISOString();
