@@ -244,6 +244,10 @@ describe('provisioning API', () => {
     assert.match(one.body.detail, /node\.rack/);
     await api('PATCH', '/groups/rack1', { attrs: { rack: 'r1' } });
     assert.deepEqual((await api('POST', '/templates/lint', { noderange: 'rack1' })).body.problems, []);
-    assert.ok((await api('GET', '/templates')).body.items.includes('kickstart/rhel9.ks'));
+    const list = (await api('GET', '/templates')).body.items as string[];
+    assert.ok(list.includes('kickstart/rhel9.ks') && list.includes('site/rack.ks'));
+    const every = await api('POST', '/templates/lint', { noderange: 'n11', all: true });
+    assert.equal(every.body.checked, list.length);
+    assert.ok(!every.body.problems.some((p: { template: string }) => p.template === 'site/rack.ks'));
   });
 });

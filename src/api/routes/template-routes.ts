@@ -26,12 +26,12 @@ export function templateRoutes(app: FastifyInstance, templates: TemplateService,
     return reply.type('text/plain; charset=utf-8').header('x-stage0-template', template).send(text);
   });
 
-  app.post<{ Body: { noderange: string; template?: string } }>('/templates/lint', {
+  app.post<{ Body: { noderange: string; template?: string; all?: boolean } }>('/templates/lint', {
     config: { command: 'template.render', noderange: (req) => (req.body as { noderange?: string } | undefined)?.noderange },
     schema: {
-      summary: 'Render every applicable template for every node of a range and report undefined variables (node, template, variable, line)',
+      summary: 'Render the profile template (or one named, or all) for every node of a range and report undefined variables (node, template, variable, line)',
       tags: ['provisioning'],
-      body: Type.Object({ noderange: Type.String({ minLength: 1, maxLength: 65536 }), template: Type.Optional(TemplateName) }, { additionalProperties: false }),
+      body: Type.Object({ noderange: Type.String({ minLength: 1, maxLength: 65536 }), template: Type.Optional(TemplateName), all: Type.Optional(Type.Boolean({ description: 'every template for every node' })) }, { additionalProperties: false }),
       response: {
         200: Type.Object({
           checked: Type.Integer(),
@@ -41,5 +41,5 @@ export function templateRoutes(app: FastifyInstance, templates: TemplateService,
         ...problemResponses,
       },
     },
-  }, async (req) => templates.lint(req.body.noderange, req.body.template));
+  }, async (req) => templates.lint(req.body.noderange, req.body.template, req.body.all === true));
 }

@@ -21,9 +21,9 @@ export function registerTemplateCommands(program: Command): void {
       process.stdout.write(typeof text === 'string' ? text : JSON.stringify(text));
     });
   template.command('lint').description('render every applicable template for every node of a range; exit 1 naming node and variable on any problem')
-    .argument('<noderange>').option('--template <name>', 'lint this template for every node instead of each profile template').option('--json', 'print JSON')
-    .action(async (range: string, o: { template?: string; json?: boolean }, cmd: Command) => {
-      const r = (await clientOf(cmd).request<LintReport>('POST', '/templates/lint', { body: { noderange: range, ...(o.template && { template: o.template }) } })).body;
+    .argument('<noderange>').option('--template <name>', 'lint this template for every node instead of each profile template').option('--all', 'every template (operator and shipped) for every node').option('--json', 'print JSON')
+    .action(async (range: string, o: { template?: string; all?: boolean; json?: boolean }, cmd: Command) => {
+      const r = (await clientOf(cmd).request<LintReport>('POST', '/templates/lint', { body: { noderange: range, ...(o.template && { template: o.template }), ...(o.all && { all: true }) } })).body;
       if (o.json) printJson(r);
       else {
         const rows = r.problems.flatMap((p) => p.problems.map((q) => [p.node, p.template, q.line, q.variable ?? '', q.message]));

@@ -47,7 +47,8 @@ export class TemplateService {
    * Renders every applicable template for every node of a range, strictly, collecting missing variables with the
    * node and line: the node's profile template, or `template` for all of them when given.
    */
-  async lint(range: string, template?: string): Promise<LintReport> {
+  async lint(range: string, template?: string, all = false): Promise<LintReport> {
+    if (all) return this.lintAll(range);
     const names = await this.d.inventory.resolve(range);
     const skipped: LintReport['skipped'] = [];
     const sources = new Map<string, string>();
@@ -66,6 +67,19 @@ export class TemplateService {
       problems.push(...lintTemplates(new Map([[name, sources.get(name)!]]), [{ name: node, vars: await this.varsFor(node, profile, PLACEHOLDER_TOKEN) }], this.engine));
     }
     return { checked, skipped, problems };
+  }
+
+  /** Every template of the source for every node of the range (each node with its own profile's variables). */
+  private async lintAll(range: string): Promise<LintReport> {
+    const names = await this.d.inventory.resolve(range);
+    const sources = new Map<string, string>();
+    for (const name of await this.d.templates.list()) sources.set(name, (await this.d.templates.read(name)) ?? '');
+    const problems: LintResult[] = [];
+    for (const node of names) {
+      const vars = await this.varsFor(node, await this.profileOf(node), PLACEHOLDER_TOKEN);
+      problems.push(...lintTemplates(sources, [{ name: node, vars }], this.engine));
+    }
+    return { checked: names.length * sources.size, skipped: [], problems };
   }
 
   private async varsFor(nodeName: string, profile: Profile | undefined, token: string): Promise<Record<string, unknown>> {
