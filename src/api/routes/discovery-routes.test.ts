@@ -93,7 +93,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     });
 
     if (kind === 'sqlite') {
-      it('CLI: discover rule add|ls|rm, discover ls|show|approve|reject', async () => {
+      it('CLI: discover rule add|ls, discover ls|show|approve|reject (each runs bin/stage0)', async () => {
         const env = { STAGE0_URL: s.url };
         const add = await runCli(['discover', 'rule', 'add', 'by-serial', '--serial', 'ZZ9', '--name-pattern', '{serial}', '--groups', 'g1,g2', '--priority', '5'], env);
         assert.equal(add.code, 0, add.stderr);
@@ -114,11 +114,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         const rj = await runCli(['discover', 'reject', qid], env);
         assert.match(rj.stdout, /rejected discovery entry/);
         assert.match(String((await report(s.url, sampleReport({ mac: '52:54:00:00:04:03', serial: 'P2' }))).body), /STATUS=rejected/);
-        assert.equal((await runCli(['discover', 'show', 'abc'], env)).code, 2);
         const missing = await runCli(['discover', 'approve', '99999'], env);
         assert.equal(missing.code, 4, 'not found');
         assert.match(missing.stderr, /not found/);
-        assert.equal((await runCli(['discover', 'rule', 'rm', 'by-serial'], env)).code, 0);
       });
     }
   });
