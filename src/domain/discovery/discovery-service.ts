@@ -3,7 +3,7 @@ import { DomainError, invalid, notFound } from '../errors.ts';
 import type { Actor } from '../services/actor.ts';
 import type { NodeFields } from '../services/inventory-service.ts';
 import type { Attrs, NewEvent, Node } from '../inventory/types.ts';
-import { parseDiscoveryFacts, type DiscoveryFacts } from './discovery-facts.ts';
+import { parseDiscoveryFacts } from './discovery-facts.ts';
 import { factsToAttrs, hwAttrPatch } from './facts-attributes.ts';
 import { firstMatchingRule, validateRule, type DiscoveryRule, type NewDiscoveryRule } from './discovery-rules.ts';
 import type { DiscoveryEntry, DiscoveryStatus, DiscoveryStore } from './discovery-store.ts';
@@ -147,4 +147,3 @@ export class DiscoveryService {
   }
 }
 
-export type { DiscoveryFacts };
