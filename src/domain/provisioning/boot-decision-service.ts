@@ -84,9 +84,11 @@ export class BootDecisionService implements BootDecider {
   /** Mints the node's install token (older ones revoked) and starts the install clock, in one transaction. */
   private async startInstall(state: BootState, profile: Profile, token: string, now: number, consumed: boolean, via: BootVia): Promise<void> {
     const node = await this.d.inventory.getNode(state.node, { effective: true });
-    const ttlAttr = Number(node.effective?.['install.tokenttl']);
-    const ttl = Number.isInteger(ttlAttr) && ttlAttr > 0 ? ttlAttr * 1000 : this.d.settings.tokenTtlMs;
-    const timeout = profile.installTimeout !== null ? profile.installTimeout * 1000 : this.d.settings.installTimeoutMs;
+    // Overrides, most specific first: node/group attributes, then the profile, then the configuration.
+    const seconds = (k: string) => { const v = Number(node.effective?.[k]); return Number.isInteger(v) && v > 0 ? v * 1000 : undefined; };
+    const profileMs = profile.installTimeout !== null ? profile.installTimeout * 1000 : undefined;
+    const ttl = seconds('install.tokenttl') ?? profileMs ?? this.d.settings.tokenTtlMs;
+    const timeout = seconds('install.timeout') ?? profileMs ?? this.d.settings.installTimeoutMs;
     await this.d.store.transaction(async (tx) => {
       await tx.tokens.revoke([state.node], 'install', now, 'superseded');
       await tx.tokens.insert({ hash: hashToken(token), node: state.node, purpose: 'install', createdAt: now, expiresAt: now + ttl, spentAt: null, spentReason: null });

@@ -25,11 +25,11 @@ export interface ProvisioningSettings {
   fallback?: KernelSpec | undefined;
   /** Known node without a boot state nor boot.kernel/nextboot: its disk ('boot') or the default kernel ('fallback'). */
   knownNodeDefault: 'boot' | 'fallback';
-  /** Install token lifetime (default 3 h); attribute install.tokenttl (seconds) overrides per node. */
+  /** Install token lifetime (default 3 h); the profile's installTimeout, then attribute install.tokenttl (s) override it. */
   tokenTtlMs: number;
   /** The up-token the installed system calls once (24 h). */
   upTokenTtlMs: number;
-  /** Install boot → done before "timeout" (profile installTimeout overrides). */
+  /** Install boot → done before "timeout"; the profile's installTimeout, then attribute install.timeout (s) override it. */
   installTimeoutMs: number;
 }
 

@@ -84,6 +84,15 @@ describe('provisioning services (SQLite, fake clock)', () => {
     assert.equal((await p.nodeset.get('n0004')).state?.target, 'boot');
   });
 
+  test('install timeout and token lifetime: attribute over profile over configuration', async () => {
+    await p.profiles.add({ name: 'slow', kernel: 'k', installTimeout: 7200 }, actor);
+    await inventory.updateNode('n0005', { attrs: { 'install.timeout': 120 } }, actor);
+    await p.nodeset.nodeset('n0005,n0006', 'osimage=slow', { actor });
+    await p.nodeset.nodeset('n0007', 'osimage=img', { actor });
+    const deadline = async (i: number) => { await tokenFor(i); return (await p.nodeset.get(`n000${i}`)).state!.installDeadline! - clock; };
+    assert.deepEqual([await deadline(5), await deadline(6), await deadline(7)], [120_000, 7_200_000, 3_600_000]);
+  });
+
   test('nodeset on 1,000 nodes is one transaction: a failure at its last step leaves every node as it was', async () => {
     const before = await p.nodeset.stat('all');
     // The store's own transaction, with an event log that fails: the states written before it must roll back.
