@@ -10,7 +10,8 @@ for (const dhcpMode of ['authoritative', 'proxy'] as const) {
     const yaml = renderLabStage0Config({ dir: '/var/tmp/l/x', subnet: 7, assetsDir: '/var/tmp/l/assets', dhcpMode, ipv6RouterAdvertisements: true });
     const c = validateConfig(parse(yaml), 'lab.yaml');
     assert.equal(c.dataDir, '/var/tmp/l/x/data');
-    assert.deepEqual({ ...c.api }, { listen: '0.0.0.0', port: 8080 });
+    // Plain API in the isolated lab namespace, said explicitly (docs/tls.md).
+    assert.deepEqual({ ...c.api, tls: { ...c.api.tls } }, { listen: '0.0.0.0', port: 8080, tls: { mode: 'off', insecure: true } });
     assert.equal(c.boot.httpBase, 'http://10.99.7.1:8080');
     assert.equal(c.boot.default?.initrd, 'initrd.gz');
     assert.match(c.boot.default?.cmdline ?? '', /(^| )console=ttyS0( |$)/);
