@@ -1,7 +1,8 @@
 // First start: with no user at all, create the administrator `admin` with a random one-time password (no default password).
-import { open } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { DomainError } from '../domain/errors.ts';
 import type { AuthStore } from './auth-store.ts';
 import { hashPassword } from './password-hash.ts';
 import { randomPassword } from './secret-token.ts';
@@ -24,7 +25,14 @@ export async function ensureInitialAdmin(store: AuthStore, dataDir: string, logg
   } finally {
     await handle.close();
   }
-  await store.users.create({ name: 'admin', roles: ['admin'], groups: [], passwordHash: await hashPassword(password) });
+  try {
+    await store.users.create({ name: 'admin', roles: ['admin'], groups: [], passwordHash: await hashPassword(password) });
+  } catch (err) {
+    // Another controller on the same PostgreSQL created it first: its password is the valid one, not ours.
+    await rm(file, { force: true });
+    if (err instanceof DomainError && err.kind === 'conflict') return undefined;
+    throw err;
+  }
   logger.warn(
     { user: 'admin', password, file },
     `first start: created administrator 'admin' with a one-time password (also in ${file}, mode 0600). ` +
