@@ -93,9 +93,12 @@ export class BootDecisionService implements BootDecider {
       await tx.tokens.revoke([state.node], 'install', now, 'superseded');
       await tx.tokens.insert({ hash: hashToken(token), node: state.node, purpose: 'install', createdAt: now, expiresAt: now + ttl, spentAt: null, spentReason: null });
       // One-shot: the installer gets this one boot; a reboot midway goes to the disk (the timeout still applies).
-      const next: BootState = { ...state, installStatus: 'pending', statusReason: null, installDeadline: now + timeout, updatedAt: new Date(now).toISOString(), ...(consumed && { target: 'boot', oneshot: false, expiresAt: null }) };
+      // The clock starts at the first install boot of this nodeset: a node that keeps rebooting into the installer
+      // still times out (and then holds) instead of looping forever.
+      const running = state.installDeadline !== null && (state.installStatus === 'pending' || state.installStatus === 'installing');
+      const next: BootState = { ...state, installStatus: running ? state.installStatus : 'pending', statusReason: null, installDeadline: running ? state.installDeadline : now + timeout, updatedAt: new Date(now).toISOString(), ...(consumed && { target: 'boot', oneshot: false, expiresAt: null }) };
       await tx.bootStates.putMany([next]);
-      await tx.events.append([{ actor: 'boot', node: state.node, kind: 'install.boot', details: { profile: profile.name, via, tokenExpiresAt: new Date(now + ttl).toISOString(), deadline: new Date(now + timeout).toISOString(), oneshot: consumed } }]);
+      await tx.events.append([{ actor: 'boot', node: state.node, kind: 'install.boot', details: { profile: profile.name, via, tokenExpiresAt: new Date(now + ttl).toISOString(), deadline: new Date(next.installDeadline!).toISOString(), oneshot: consumed } }]);
     });
   }
 

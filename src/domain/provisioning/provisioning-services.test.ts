@@ -93,6 +93,21 @@ describe('provisioning services (SQLite, fake clock)', () => {
     assert.deepEqual([await deadline(5), await deadline(6), await deadline(7)], [120_000, 7_200_000, 3_600_000]);
   });
 
+  test('a node rebooting into the installer again and again keeps its first deadline, so it times out instead of looping', async () => {
+    await p.nodeset.nodeset('n0008', 'osimage=img', { actor });
+    await tokenFor(8);
+    const first = (await p.nodeset.get('n0008')).state!.installDeadline;
+    clock += 1800_000;
+    await tokenFor(8);
+    assert.equal((await p.nodeset.get('n0008')).state!.installDeadline, first);
+    clock += 1800_000;
+    assert.ok((await p.install.sweep()).timedOut.includes('n0008'));
+    assert.equal((await p.decider.decide(mac(8), 'ipxe')).plan.kind, 'none');
+    await p.nodeset.nodeset('n0008', 'osimage=img', { actor });
+    await tokenFor(8);
+    assert.equal((await p.nodeset.get('n0008')).state!.installDeadline, clock + 3600_000);
+  });
+
   test('nodeset on 1,000 nodes is one transaction: a failure at its last step leaves every node as it was', async () => {
     const before = await p.nodeset.stat('all');
     // The store's own transaction, with an event log that fails: the states written before it must roll back.
