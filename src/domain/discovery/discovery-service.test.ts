@@ -75,3 +75,11 @@ test('pendingInstallFrom: only an install state that has not failed or finished'
   const got = await Promise.all(['a', 'b', 'c', 'd', 'e', 'f', 'zz'].map(pending));
   assert.deepEqual(got, [true, true, false, false, false, false, false]);
 });
+
+test('a full queue refuses new machines (unavailable) but still takes reports from machines it has', async () => {
+  const n = (await opened.discovery.entries.list()).length;
+  const full = new DiscoveryService({ store: opened.discovery, inventory, events: opened.inventory.events, nodeNames: async () => new Set(), maxEntries: n });
+  await assert.rejects(full.report(sampleReport({ mac: '52:54:00:00:05:99' }), '10.0.0.9'), (e: unknown) => e instanceof Error && 'kind' in e && e.kind === 'unavailable' && /queue is full/.test(e.message));
+  assert.equal((await full.report(sampleReport({ mac: '52:54:00:00:05:03' }), '10.0.0.3')).entry.mac, '52:54:00:00:05:03');
+  assert.equal(await opened.discovery.entries.count(), n);
+});

@@ -28,6 +28,8 @@ export interface DiscoveryDeps {
   events: { append(events: readonly NewEvent[]): Promise<unknown> };
   /** True when the node's next boot is an install (provisioning state, owned elsewhere); absent = never. */
   pendingInstall?: (node: string) => Promise<boolean>;
+  /** Most machines the queue keeps (default 10,000): a flood of made-up MACs cannot fill the database. */
+  maxEntries?: number;
   now?: () => Date;
 }
 
@@ -53,6 +55,10 @@ export class DiscoveryService {
   /** A report from the discovery agent (already JSON-parsed); validates, records, enrolls by rule, answers the action. */
   async report(raw: unknown, sourceIp: string): Promise<ReportResult> {
     const facts = parseDiscoveryFacts(raw);
+    const max = this.d.maxEntries ?? 10_000;
+    if (!(await this.d.store.entries.byMac(facts.bootMac)) && (await this.d.store.entries.count()) >= max) {
+      throw new DomainError('unavailable', `the discovery queue is full (${max} machines): approve, reject or remove entries`, { field: 'bootMac' });
+    }
     let entry = await this.d.store.entries.record(facts, sourceIp, this.now());
     const known = await this.d.inventory.nodeByMac(facts.bootMac);
     await this.emit({

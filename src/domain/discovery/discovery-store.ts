@@ -27,6 +27,9 @@ export interface DiscoveryEntryRepo {
   /** Inserts the entry for facts.bootMac, or updates facts, source, last seen and the report count of the existing one. */
   record(facts: DiscoveryFacts, sourceIp: string, now: string): Promise<DiscoveryEntry>;
   get(id: number): Promise<DiscoveryEntry | undefined>;
+  /** The entry of this boot MAC, if any. */
+  byMac(mac: string): Promise<DiscoveryEntry | undefined>;
+  count(): Promise<number>;
   /** Oldest first. */
   list(status?: DiscoveryStatus): Promise<DiscoveryEntry[]>;
   decide(id: number, d: { status: DiscoveryStatus; node: string | null; rule: string | null; decidedBy: string }): Promise<DiscoveryEntry>;

@@ -36,6 +36,16 @@ class KyselyDiscoveryEntryRepo implements DiscoveryEntryRepo {
     return row && toEntry(row);
   }
 
+  async byMac(mac: string): Promise<DiscoveryEntry | undefined> {
+    const row = await this.db.selectFrom('discovery_entries').selectAll().where('mac', '=', mac).executeTakeFirst();
+    return row && toEntry(row);
+  }
+
+  async count(): Promise<number> {
+    const r = await this.db.selectFrom('discovery_entries').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
   async list(status?: DiscoveryStatus): Promise<DiscoveryEntry[]> {
     let q = this.db.selectFrom('discovery_entries').selectAll();
     if (status) q = q.where('status', '=', status);

@@ -28,6 +28,9 @@ function discoveryContract(open: () => Promise<{ store: DiscoveryStore; close():
       assert.deepEqual((await store.entries.list('pending')).map((e) => e.id), [c.id]);
       assert.equal((await store.entries.get(a.id))?.node, 'node001');
       assert.equal(await store.entries.get(99999), undefined);
+      assert.equal((await store.entries.byMac('52:54:00:00:00:02'))?.id, c.id);
+      assert.equal(await store.entries.byMac('52:54:00:00:00:03'), undefined);
+      assert.equal(await store.entries.count(), 2);
       await rejectsDomain(store.entries.decide(99999, { status: 'rejected', node: null, rule: null, decidedBy: 'x' }), 'not-found');
     } finally {
       await close();
