@@ -83,3 +83,13 @@ test('a full queue refuses new machines (unavailable) but still takes reports fr
   assert.equal((await full.report(sampleReport({ mac: '52:54:00:00:05:03' }), '10.0.0.3')).entry.mac, '52:54:00:00:05:03');
   assert.equal(await opened.discovery.entries.count(), n);
 });
+
+test('a rule that cannot name the machine leaves it pending and says why on the event log', async () => {
+  const svc2 = new DiscoveryService({ store: opened.discovery, inventory, events: opened.inventory.events, nodeNames: async () => new Set() });
+  await svc2.addRule({ name: 'by-serial', priority: 1, match: { minCores: 1 }, namePattern: '{serial}', groups: [] }, admin);
+  const r = await svc2.report(sampleReport({ mac: '52:54:00:00:05:42', serial: 'To be filled by O.E.M.' }), '10.0.0.4');
+  assert.deepEqual([r.entry.status, r.action], ['pending', 'poweroff']);
+  const [failed] = await opened.inventory.events.query({ kinds: ['discovery.rule-failed'] });
+  assert.match(String(failed?.details.reason), /did not report/);
+  await svc2.removeRule('by-serial', admin);
+});

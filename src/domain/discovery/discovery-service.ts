@@ -74,7 +74,15 @@ export class DiscoveryService {
     } else if (entry.status !== 'rejected') {
       if (entry.status === 'enrolled') entry = await this.d.store.entries.decide(entry.id, { status: 'pending', node: null, rule: null, decidedBy: 'discovery' });
       const rule = firstMatchingRule(await this.d.store.rules.list(), facts);
-      if (rule) entry = await this.enroll(entry, rule.namePattern, rule.groups, { name: `rule:${rule.name}`, from: sourceIp }, rule.name);
+      if (rule) {
+        try {
+          entry = await this.enroll(entry, rule.namePattern, rule.groups, { name: `rule:${rule.name}`, from: sourceIp }, rule.name);
+        } catch (err) {
+          // A rule that cannot name this machine (no serial, name taken, a group refused) leaves it for an operator.
+          if (!(err instanceof DomainError) || err.kind === 'unavailable') throw err;
+          await this.emit({ actor: `rule:${rule.name}`, node: null, kind: 'discovery.rule-failed', details: { id: entry.id, mac: entry.mac, rule: rule.name, reason: err.message } });
+        }
+      }
     }
     return { entry, action: await this.actionFor(entry) };
   }

@@ -26,6 +26,9 @@ test('bad patterns and impossible names are refused with field namePattern', () 
     assert.throws(() => checkNamePattern(bad), (e: unknown) => e instanceof DomainError && e.kind === 'invalid' && e.field === 'namePattern', bad);
   }
   assert.throws(() => renderNodeName('{serial}', sampleFacts({ serial: '' }), () => false), /did not report/);
+  for (const junk of ['To be filled by O.E.M.', 'Not Specified', 'Default string', '0000000', 'System Serial Number']) {
+    assert.throws(() => renderNodeName('{serial}', sampleFacts({ serial: junk }), () => false), /did not report/, junk);
+  }
   assert.throws(() => renderNodeName('fixed', facts, (n) => n === 'fixed'), /already taken/);
   assert.throws(() => renderNodeName('{serial}', sampleFacts({ serial: '///' }), () => false), /did not report|not a valid host name/);
 });

@@ -20,6 +20,9 @@ export function checkNamePattern(pattern: string): void {
   if (!/^[a-z0-9-]+$/.test(literal)) throw invalid('name pattern: literal text must be lower-case letters, digits and -', 'namePattern');
 }
 
+/** Serials firmware vendors leave in unset DMI fields: naming a node after them would give every machine one name. */
+const PLACEHOLDER_SERIAL = /^(to be filled by o\.?e\.?m\.?|not specified|default string|system serial number|not applicable|n\/a|none|0+|x+)$/i;
+
 /** Lower-cases and turns anything outside [a-z0-9-] into '-' (serials like "SN 12/34" → "sn-12-34"). */
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
 
@@ -32,7 +35,7 @@ export function renderNodeName(pattern: string, f: DiscoveryFacts, taken: (name:
   const fill = (n: number) =>
     pattern.replace(PLACEHOLDER, (_all, p: string) => {
       if (p.startsWith('#')) return String(n).padStart(p.length, '0');
-      const v = p === 'serial' ? slug(f.dmi.serial) : p === 'uuid' ? f.dmi.uuid : f.bootMac.replace(/:/g, '');
+      const v = p === 'serial' ? (PLACEHOLDER_SERIAL.test(f.dmi.serial.trim()) ? '' : slug(f.dmi.serial)) : p === 'uuid' ? f.dmi.uuid : f.bootMac.replace(/:/g, '');
       if (!v) throw invalid(`name pattern ${pattern} needs {${p}}, which this machine did not report`, 'namePattern');
       return v;
     });
