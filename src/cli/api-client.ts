@@ -1,5 +1,6 @@
 // The CLI's only way to stage0: HTTP to the API. Problem+json answers become one-line CliErrors.
 import { tokenFor } from '../auth/cli-credentials.ts';
+import { fetchWithTrust, tlsTrustFor } from '../api/tls/tls-client.ts';
 
 export class CliError extends Error {
   constructor(message: string, readonly exitCode = 1) {
@@ -49,7 +50,9 @@ export class ApiClient {
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     if (opts.ifMatch) headers['if-match'] = opts.ifMatch;
     try {
-      return await fetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+      // https: trust what docs/tls.md says (STAGE0_TLS_CA_FILE, STAGE0_TLS_FINGERPRINT, or the local self-signed certificate).
+      const trust = tlsTrustFor(url);
+      return await fetchWithTrust(url, { method, headers, ...(opts.body !== undefined && { body: JSON.stringify(opts.body) }) }, trust);
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
       throw new CliError(`cannot reach stage0 at ${this.baseUrl} (${cause}); is it running? (stage0 serve, or set --url / STAGE0_URL)`, 3);

@@ -8,6 +8,7 @@ import pino from 'pino';
 import { validateConfig } from '../../src/config/load-config.ts';
 import { startStage0 } from '../../src/main.ts';
 import { INITIAL_ADMIN_FILE } from '../../src/auth/bootstrap-admin.ts';
+import { fetchWithTrust } from '../../src/api/tls/tls-client.ts';
 import { startPostgres } from './postgres.ts';
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -21,12 +22,12 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** Admin tokens of the running test servers of this process, by base URL (what `call` and runCli look up). */
-const adminTokens = new Map<string, string>();
+/** Admin tokens and TLS certificates of the running test servers of this process, by origin (for `call` and runCli). */
+const servers = new Map<string, { token: string; ca: Buffer | undefined }>();
 
 /** The admin token of the test server at `base` (undefined for other servers). */
 export function testTokenFor(base: string | undefined): string | undefined {
-  return base === undefined ? undefined : adminTokens.get(new URL(base).origin);
+  return base === undefined ? undefined : servers.get(new URL(base).origin)?.token;
 }
 
 export async function startTestServer(kind: StoreKind, extra: Record<string, unknown> = {}): Promise<TestServer> {
@@ -36,23 +37,27 @@ export async function startTestServer(kind: StoreKind, extra: Record<string, unk
   const running = await startStage0(config, pino({ level: process.env.STAGE0_TEST_LOG ?? 'silent' }));
   const origin = new URL(running.url).origin;
   try {
+    // With api.tls on, clients trust the server's self-signed certificate (as the CLI does on loopback).
+    const ca = origin.startsWith('https:') ? await readFile(path.join(dataDir, 'tls', 'cert.pem')) : undefined;
+    servers.set(origin, { token: '', ca });
     const adminPassword = (await readFile(path.join(dataDir, INITIAL_ADMIN_FILE), 'utf8')).trim();
     const login = await call(running.url, 'POST', '/api/v1/auth/login', { user: 'admin', password: adminPassword, tokenName: 'test support' }, { anonymous: 'true' });
     if (login.status !== 200) throw new Error(`test admin login failed: ${login.status} ${JSON.stringify(login.body)}`);
-    adminTokens.set(origin, login.body.token);
+    servers.set(origin, { token: login.body.token, ca });
     return {
       url: running.url,
       dataDir,
       adminPassword,
       adminToken: login.body.token,
       async stop() {
-        adminTokens.delete(origin);
+        servers.delete(origin);
         await running.close();
         await pg?.stop();
         await rm(dataDir, { recursive: true, force: true });
       },
     };
   } catch (err) {
+    servers.delete(origin);
     await running.close();
     await pg?.stop();
     throw err;
@@ -73,11 +78,12 @@ export async function call<T = any>(base: string, method: string, path: string, 
   const { anonymous, ...rest } = headers;
   const own = Object.keys(rest).some((h) => /^(authorization|cookie)$/i.test(h));
   const token = anonymous || own ? undefined : testTokenFor(base);
-  const res = await fetch(`${base}${path}`, {
+  const ca = servers.get(new URL(base).origin)?.ca;
+  const res = await fetchWithTrust(`${base}${path}`, {
     method,
     headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...(token && { authorization: `Bearer ${token}` }), ...rest },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  }, ca && { ca });
   const text = await res.text();
   let parsed: unknown = text;
   try {
