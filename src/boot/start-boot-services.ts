@@ -56,6 +56,7 @@ export function dhcpServiceConfig(config: Readonly<Config>, addressOf: (itf: str
     })),
     boot: { tftpServer, httpBase: config.boot.httpBase ?? '' },
     ports: { server: config.dhcp.port },
+    unknownOffers: { ...config.dhcp.unknownOffers },
   };
 }
 

@@ -96,6 +96,15 @@ export const ConfigSchema = Type.Object(
         interfaces: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
         port: Type.Integer({ minimum: 1, maximum: 65535, default: 67 }),
         subnets: Type.Array(Subnet, { default: [] }),
+        /** OFFERs to MACs not in the inventory (a random-MAC flood): how long they hold, how many per subnet (docs/security.md). */
+        unknownOffers: Type.Object(
+          {
+            holdSeconds: Type.Integer({ minimum: 1, maximum: 3600, default: 10 }),
+            /** Default: a quarter of the subnet's pool. */
+            maxPerSubnet: Type.Optional(Type.Integer({ minimum: 1 })),
+          },
+          { additionalProperties: false, default: {} },
+        ),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -5,6 +5,8 @@ import { describe, it } from 'node:test';
 import { harness, KNOWN, testConfig } from './dhcp-service-fixture.ts';
 import { isHeld } from './lease-store.ts';
 import { mayOfferUnknown } from './unknown-offer-limit.ts';
+import { validateConfig } from '../../config/load-config.ts';
+import { dhcpServiceConfig } from '../start-boot-services.ts';
 
 const randomMac = (i: number) => `02:${[i >> 24, i >> 16, i >> 8, i, 0x5a].map((b) => (b & 0xff).toString(16).padStart(2, '0')).join(':')}`;
 // Pool of 151 addresses (.100-.250) with n2's reserved address inside it: the cap is floor(151 / 4) = 37.
@@ -65,5 +67,13 @@ describe('OFFERs to unknown MACs under a random-MAC flood', () => {
     assert.equal(mayOfferUnknown(rows, 'a', 2, now), true);
     assert.equal(mayOfferUnknown(rows, 'z', 2, now), false);
     assert.equal(mayOfferUnknown(rows, 'z', 3, now), true);
+  });
+
+  it('the YAML keys dhcp.unknownOffers reach the service (defaults: 10 s, a quarter of the pool)', () => {
+    const addressOf = () => '10.98.1.1';
+    assert.deepEqual(dhcpServiceConfig(validateConfig({}), addressOf).unknownOffers, { holdSeconds: 10 });
+    const set = validateConfig({ dhcp: { unknownOffers: { holdSeconds: 5, maxPerSubnet: 3 } } });
+    assert.deepEqual(dhcpServiceConfig(set, addressOf).unknownOffers, { holdSeconds: 5, maxPerSubnet: 3 });
+    assert.throws(() => validateConfig({ dhcp: { unknownOffers: { holdSeconds: 0 } } }), /dhcp\.unknownOffers\.holdSeconds/);
   });
 });
