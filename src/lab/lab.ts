@@ -1,6 +1,6 @@
 // A whole lab: namespace + bridge + taps, a boot server (stage0 or the dnsmasq baseline), nodes registered, VMs booting.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildBootAssets } from './boot-assets.ts';
 import { labPaths, listLabStates, saveLabState, type LabServer, type LabState } from './lab-state.ts';
@@ -92,7 +92,7 @@ export async function labUp(o: LabUpOptions): Promise<LabState> {
     Object.assign(state, { serverLog: started.serverLog, httpLog: started.httpLog, configFile: started.configFile });
     saveLabState(o.root, state);
     const bmcAttrs = o.bmc ? await startLabBmcs(state, ctx.record, o.memMiB) : undefined;
-    if (server === 'stage0') await registerNodes(state, bmcAttrs);
+    if (server === 'stage0') await registerNodes(state, bmcAttrs, await labApiHeaders(state));
     if ((o.startVms ?? true) && bmcAttrs) await powerOnLabVms(o.root, state);
     else if (o.startVms ?? true) await startLabVms(o.root, state, o.memMiB);
     return state;
@@ -118,10 +118,26 @@ export function tailLogs(dir: string, lines: number): string {
     .join('\n');
 }
 
+/**
+ * Headers for stage0's API inside the lab: when stage0 made a first-start administrator (auth on), log in once as it
+ * and keep the token in <lab>/api-token (0600) for later commands and tests; {} when the server has no auth.
+ */
+export async function labApiHeaders(state: LabState): Promise<Record<string, string>> {
+  const tokenFile = join(state.dir, 'api-token');
+  if (existsSync(tokenFile)) return { authorization: `Bearer ${readFileSync(tokenFile, 'utf8').trim()}` };
+  const pwFile = join(state.dir, 'data', 'initial-admin-password');
+  if (!existsSync(pwFile)) return {};
+  const login = await nsHttp(state.netns, 'POST', `${state.serverUrl}/api/v1/auth/login`, { user: 'admin', password: readFileSync(pwFile, 'utf8').trim(), tokenName: `lab ${state.name}` });
+  if (login.status !== 200) throw new Error(`lab admin login: HTTP ${login.status} ${login.body.slice(0, 300)}`);
+  const token = (JSON.parse(login.body) as { token: string }).token;
+  writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+  return { authorization: `Bearer ${token}` };
+}
+
 /** POST /api/v1/nodes { name, macs, attrs (bmc.* with --bmc) } for each VM, from inside the namespace. */
-async function registerNodes(state: LabState, attrs?: Map<string, Record<string, string | number | boolean>>): Promise<void> {
+async function registerNodes(state: LabState, attrs: Map<string, Record<string, string | number | boolean>> | undefined, headers: Record<string, string>): Promise<void> {
   for (const n of state.nodes) {
-    const r = await nsHttp(state.netns, 'POST', `${state.serverUrl}/api/v1/nodes`, { name: n.name, macs: [n.mac], ...(attrs?.get(n.name) && { attrs: attrs.get(n.name) }) });
+    const r = await nsHttp(state.netns, 'POST', `${state.serverUrl}/api/v1/nodes`, { name: n.name, macs: [n.mac], ...(attrs?.get(n.name) && { attrs: attrs.get(n.name) }) }, headers);
     if (r.status < 200 || r.status > 299) throw new Error(`registering ${n.name} (${n.mac}) with stage0: HTTP ${r.status} ${r.body.slice(0, 300)}`);
   }
 }
@@ -129,7 +145,7 @@ async function registerNodes(state: LabState, attrs?: Map<string, Record<string,
 /** `rpower all on` through stage0 (which asks each VM's lab BMC); the VMs the BMCs start become the lab's VMs. */
 export async function powerOnLabVms(root: string, state: LabState): Promise<LabState> {
   const since = new Date().toISOString();
-  const r = await nsHttp(state.netns, 'POST', `${state.serverUrl}/api/v1/power/rpower`, { noderange: state.nodes.map((n) => n.name).join(','), state: 'on' });
+  const r = await nsHttp(state.netns, 'POST', `${state.serverUrl}/api/v1/power/rpower`, { noderange: state.nodes.map((n) => n.name).join(','), state: 'on' }, await labApiHeaders(state));
   const failed = r.status === 200 ? (JSON.parse(r.body) as { items: { node: string; ok: boolean; error?: string }[] }).items.filter((i) => !i.ok) : [];
   if (r.status !== 200 || failed.length) throw new Error(`rpower on through the lab BMCs: ${r.status !== 200 ? `HTTP ${r.status} ${r.body.slice(0, 300)}` : failed.map((f) => `${f.node}: ${f.error}`).join('; ')}`);
   state.vms = bmcVms(state, since);

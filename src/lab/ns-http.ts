@@ -7,8 +7,9 @@ export interface NsHttpResponse {
 }
 
 /** One request with curl inside netns; status 0 when nothing answered (connection refused, timeout). */
-export async function nsHttp(netns: string, method: string, url: string, json?: unknown): Promise<NsHttpResponse> {
+export async function nsHttp(netns: string, method: string, url: string, json?: unknown, headers: Record<string, string> = {}): Promise<NsHttpResponse> {
   const args = ['-sS', '-o', '-', '-w', '\n%{http_code}', '--max-time', '10', '-X', method];
+  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
   if (json !== undefined) args.push('-H', 'content-type: application/json', '--data-binary', '@-');
   args.push(url);
   const r = await runInNetns(netns, 'curl', args, { allowFail: true, input: json === undefined ? undefined : JSON.stringify(json), timeoutMs: 15_000 }).catch(
@@ -21,8 +22,8 @@ export async function nsHttp(netns: string, method: string, url: string, json?: 
 }
 
 /** GET + JSON.parse; throws with the status and body when not 2xx. */
-export async function nsGetJson<T>(netns: string, url: string): Promise<T> {
-  const r = await nsHttp(netns, 'GET', url);
+export async function nsGetJson<T>(netns: string, url: string, headers: Record<string, string> = {}): Promise<T> {
+  const r = await nsHttp(netns, 'GET', url, undefined, headers);
   if (r.status < 200 || r.status > 299) throw new Error(`GET ${url}: HTTP ${r.status} ${r.body.slice(0, 500)}`);
   return JSON.parse(r.body) as T;
 }

@@ -1,5 +1,6 @@
-// `lab up --bmc redfish` end to end: the VM starts powered off behind its lab Redfish BMC; stage0 powers it on
-// (rpower through the Redfish driver -> BMC -> QEMU), it network-boots from stage0, and stat/on/reset/off act on it.
+// `lab up --bmc redfish` end to end: the VM starts powered off behind its lab Redfish BMC; `rinstall` sets its boot
+// state and powers it on through the Redfish driver -> BMC -> QEMU; it network-boots the profile from stage0; then
+// stat/on/reset/off act on the QEMU process. Everything is read back from stage0's node timeline.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { nsHttp } from '../../src/lab/ns-http.ts';
@@ -7,27 +8,42 @@ import type { LabState } from '../../src/lab/lab-state.ts';
 import { isRunning } from '../../src/lab/processes.ts';
 import { sleep } from '../../src/lab/exec.ts';
 import { bmcVms } from '../../src/lab/lab-bmc.ts';
+import { labApiHeaders } from '../../src/lab/lab.ts';
 import { assertSubsequence, BOOT_TIMEOUT_MS, waitForBoot, withLab } from './support/lab-harness.ts';
-import { ev, showEvent, timelineWith } from './support/stage0-timeline.ts';
+import { ev, showEvent, timelineWith, type TimelineEvent } from './support/stage0-timeline.ts';
 
 async function rpower(lab: LabState, node: string, state: string): Promise<{ node: string; ok: boolean; result?: string; error?: string }> {
-  const r = await nsHttp(lab.netns, 'POST', `${lab.serverUrl}/api/v1/power/rpower`, { noderange: node, state });
-  assert.equal(r.status, 200, r.body);
-  return (JSON.parse(r.body) as { items: { node: string; ok: boolean; result?: string; error?: string }[] }).items[0]!;
+  const r = await api(lab, 'POST', '/power/rpower', { noderange: node, state });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return (r.body as { items: { node: string; ok: boolean; result?: string; error?: string }[] }).items[0]!;
 }
 
-test('lab BMC: stage0 rpower on -> VM network-boots, powers itself off -> stat off -> on, reset, off act on QEMU; all on the timeline', { timeout: 2 * BOOT_TIMEOUT_MS + 120_000 }, async (t) => {
-  await withLab({ purpose: 'bmc', nodes: 1, firmware: 'bios', server: 'stage0', ipv6Ra: true, bmc: 'redfish' }, async (lab) => {
+async function api(lab: LabState, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const r = await nsHttp(lab.netns, method, `${lab.serverUrl}/api/v1${path}`, body, await labApiHeaders(lab));
+  return { status: r.status, body: r.body ? JSON.parse(r.body) : undefined };
+}
+
+test('lab BMC: rinstall (nodeset + Pxe once + power on through Redfish) -> the VM network-boots the profile, powers itself off -> stat off -> on, reset, off act on QEMU; all on the timeline', { timeout: 2 * BOOT_TIMEOUT_MS + 120_000 }, async (t) => {
+  await withLab({ purpose: 'bmc', nodes: 1, firmware: 'bios', server: 'stage0', ipv6Ra: true, bmc: 'redfish', startVms: false }, async (lab) => {
     const node = lab.nodes[0]!.name;
-    const vm = lab.vms[0]!;
-    assert.ok(vm && isRunning(vm), 'rpower on through the lab BMC started QEMU');
-    const n = JSON.parse((await nsHttp(lab.netns, 'GET', `${lab.serverUrl}/api/v1/nodes/${node}?effective=true`)).body) as { effective: Record<string, unknown> };
+    assert.deepEqual(bmcVms(lab, new Date().toISOString()), [], 'powered off until stage0 says otherwise');
+    const n = (await api(lab, 'GET', `/nodes/${node}?effective=true`)).body as { effective: Record<string, unknown> };
     assert.equal(n.effective['bmc.driver'], 'redfish');
     assert.equal(n.effective['bmc.address'], lab.serverIp);
     assert.equal(n.effective['bmc.password'], '[redacted]');
+    assert.equal((await rpower(lab, node, 'stat')).result, 'off');
 
+    // the profile boots the lab's kernel and initramfs, which call back and power off
+    const profile = await api(lab, 'POST', '/profiles', { name: 'test-image', kernel: 'vmlinuz', initrd: 'initrd.gz', cmdline: `console=ttyS0 panic=-1 stage0.callback=${lab.serverUrl}/boot/callback` });
+    assert.equal(profile.status, 201, JSON.stringify(profile.body));
+    const since = new Date().toISOString();
+    const ri = await api(lab, 'POST', '/power/rinstall', { noderange: node, osimage: 'test-image' });
+    assert.equal(ri.status, 200, JSON.stringify(ri.body));
+    assert.deepEqual(ri.body.failed, [], JSON.stringify(ri.body));
+    const vm = bmcVms(lab, since)[0]!;
+    assert.ok(vm && isRunning(vm), 'rinstall powered the VM on through its lab BMC');
     const boot = await waitForBoot(vm);
-    t.diagnostic(`lab BMC: rpower on -> callback ${boot.seconds} s`);
+    t.diagnostic(`lab BMC: rinstall -> callback ${boot.seconds} s`);
     // the lab initramfs powers the machine off after its callback: the BMC reports what the machine really did
     for (const deadline = Date.now() + 30_000; isRunning(vm) && Date.now() < deadline; ) await sleep(200);
     assert.equal(isRunning(vm), false, 'the VM powered itself off after its callback');
@@ -46,13 +62,11 @@ test('lab BMC: stage0 rpower on -> VM network-boots, powers itself off -> stat o
     assert.equal((await rpower(lab, node, 'stat')).result, 'off');
 
     const events = await timelineWith(lab, node, 'boot.callback');
+    const has = (kind: string, text: string) => (e: TimelineEvent) => e.kind === kind && JSON.stringify(e.details).includes(text);
     assertSubsequence(events, [
-      (e) => e.kind === 'power.rpower' && JSON.stringify(e.details).includes('"op":"on"'),
-      ev('dhcp.ack', vm.mac), ev('http.boot-script', vm.mac), ev('boot.callback', vm.mac),
-      (e) => e.kind === 'power.rpower' && JSON.stringify(e.details).includes('"result":"off"'),
-      (e) => e.kind === 'power.rpower' && JSON.stringify(e.details).includes('"op":"on"'),
-      (e) => e.kind === 'power.rpower' && JSON.stringify(e.details).includes('"op":"reset"'),
-      (e) => e.kind === 'power.rpower' && JSON.stringify(e.details).includes('"op":"off"'),
-    ], ['power on', 'dhcp.ack', 'http.boot-script', 'boot.callback', 'stat: off', 'power on', 'power reset', 'power off'], showEvent);
+      has('boot-state.set', '"cause":"rinstall"'), has('power.rinstall', '"ok":true'),
+      ev('dhcp.ack', vm.mac), ev('http.boot-script', vm.mac), ev('http.asset', 'vmlinuz'), ev('boot.callback', vm.mac),
+      has('power.rpower', '"result":"off"'), has('power.rpower', '"op":"on"'), has('power.rpower', '"op":"reset"'), has('power.rpower', '"op":"off"'),
+    ], ['nodeset (cause rinstall)', 'power.rinstall ok', 'dhcp.ack', 'http.boot-script', 'http.asset vmlinuz', 'boot.callback', 'stat: off', 'power on', 'power reset', 'power off'], showEvent);
   });
 });

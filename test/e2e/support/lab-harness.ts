@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { labDown } from '../../../src/lab/lab-down.ts';
 import { loadLabState, type LabState } from '../../../src/lab/lab-state.ts';
-import { labUp, tailLogs, type LabUpOptions } from '../../../src/lab/lab.ts';
+import { labApiHeaders, labUp, tailLogs, type LabUpOptions } from '../../../src/lab/lab.ts';
 import { listNetns } from '../../../src/lab/netns.ts';
 import { isRunning } from '../../../src/lab/processes.ts';
 import { CALLBACK_OK_MARKER } from '../../../src/lab/initramfs-scripts.ts';
@@ -30,7 +30,8 @@ export function uniqueLabName(purpose: string): string {
 export async function labDiagnostics(state: LabState, lines = 40): Promise<string> {
   let events = '';
   if (state.server === 'stage0') {
-    const r = await nsHttp(state.netns, 'GET', `${state.serverUrl}/api/v1/events?limit=200`).catch((err: Error) => ({ status: 0, body: err.message }));
+    const headers = await labApiHeaders(state).catch(() => ({}));
+    const r = await nsHttp(state.netns, 'GET', `${state.serverUrl}/api/v1/events?limit=200`, undefined, headers).catch((err: Error) => ({ status: 0, body: err.message }));
     const items = r.status === 200 ? (JSON.parse(r.body) as { items: { time: string; node: string | null; kind: string; details: unknown }[] }).items : [];
     events = `----- stage0 events (HTTP ${r.status}) -----\n${items.map((e) => `${e.time} ${e.node ?? '-'} ${e.kind} ${JSON.stringify(e.details)}`).join('\n') || r.body}\n`;
   }

@@ -2,6 +2,7 @@
 import { sleep } from '../../../src/lab/exec.ts';
 import type { LabState } from '../../../src/lab/lab-state.ts';
 import { nsGetJson } from '../../../src/lab/ns-http.ts';
+import { labApiHeaders } from '../../../src/lab/lab.ts';
 
 export interface TimelineEvent {
   id: number;
@@ -13,7 +14,7 @@ export interface TimelineEvent {
 
 /** The node's events, oldest first (sorted by id, whatever order the API returns). */
 export async function fetchTimeline(state: LabState, node: string): Promise<TimelineEvent[]> {
-  const body = await nsGetJson<{ items: TimelineEvent[] }>(state.netns, `${state.serverUrl}/api/v1/events?nodes=${encodeURIComponent(node)}`);
+  const body = await nsGetJson<{ items: TimelineEvent[] }>(state.netns, `${state.serverUrl}/api/v1/events?nodes=${encodeURIComponent(node)}`, await labApiHeaders(state));
   return [...body.items].sort((a, b) => a.id - b.id);
 }
 
