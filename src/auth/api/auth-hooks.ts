@@ -76,9 +76,12 @@ export function installAuthHooks(app: FastifyInstance, deps: AuthHookDeps): Decl
     } catch {
       range = undefined;
     }
-    const nodes = typeof range === 'string' && range !== '' ? [...(await deps.resolve(range))] : undefined;
+    // Nodes matter to the decision only if some row has a noderange, and to the audit only for changes.
+    const rows = req.auth.rows ?? [];
+    const wanted = !SAFE.has(req.method) || rows.some((r) => r.noderange !== null);
+    const nodes = wanted && typeof range === 'string' && range !== '' ? [...(await deps.resolve(range))] : undefined;
     if (nodes) req.audit.nodes = nodes;
-    const d = await decide(req.auth.rows ?? [], req.auth.user, access.command, nodes, deps.resolve);
+    const d = await decide(rows, req.auth.user, access.command, nodes, deps.resolve);
     if (!d.allowed) throw new HttpProblem(403, d.reason, { deniedBy: 'policy', command: access.command, ...(d.row && { policyRow: d.row.id }), ...(d.outside && { deniedNodes: d.outside }) });
   });
 
