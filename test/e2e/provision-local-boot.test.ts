@@ -8,6 +8,7 @@ import { labPaths } from '../../src/lab/lab-state.ts';
 import { vmMac, waitForMarker } from '../../src/lab/qemu-vm.ts';
 import { buildTestImage } from '../../src/images/test-image/build-test-image.ts';
 import { DISK_BOOTED_MARKER, DISK_UP_FAILED_MARKER, DISK_UP_OK_MARKER } from '../../src/images/test-image/disk-init-script.ts';
+import { BIOS_STUB_MARKER } from '../../src/images/disk/bios-serial-stub.ts';
 import { encodeSeed, SEED_LBA } from '../../src/images/seed-region.ts';
 import { assertSubsequence, BOOT_TIMEOUT_MS, E2E_LAB_ROOT } from './support/lab-harness.ts';
 import { withProvisionLab } from './support/provision-lab.ts';
@@ -37,5 +38,21 @@ test('UEFI node with next boot = disk: PXE -> iPXE exit -> OVMF boots the disk -
     assertSubsequence(events, [ev('dhcp.ack', m.mac, 'snponly.efi'), ev('tftp.transfer', 'snponly.efi'), ev('http.boot-script', m.mac, '"plan":"local"'), ev('boot.callback', m.mac, 'disk-up')],
       ['dhcp.ack snponly.efi', 'tftp snponly.efi', 'http.boot-script local', 'boot.callback disk-up'], showEvent);
     assert.ok(!events.some((e) => e.kind === 'http.asset'), 'no kernel or initrd was fetched over the network');
+  });
+});
+
+test('BIOS node with next boot = disk: iPXE ROM -> exit -> SeaBIOS boots the disk (MBR stub prints on COM1)', { timeout: BOOT_TIMEOUT_MS + 120_000 }, async (t) => {
+  const img = await buildTestImage(labPaths(E2E_LAB_ROOT).cache);
+  await withProvisionLab('plocalb', 'bios', async (lab) => {
+    const m: DiskMachine = { name: 'local1', mac: vmMac(lab.state.subnet * 256 + 0x5c, 2), uuid: '5ee0c0de-0000-4000-8000-0000000010cb', disk: join(lab.state.dir, 'local1.raw'), diskSerial: 'S0DISK-B', memMiB: 256, smp: 1, runs: 0 };
+    assert.equal((await lab.api('POST', '/api/v1/nodes', { name: 'local1', macs: [m.mac] })).status, 201);
+    assert.equal((await lab.api('POST', '/api/v1/nodeset', { noderange: 'local1', target: 'boot' })).status, 200);
+    copyFileSync(img.path, m.disk);
+    const vm = powerOn(E2E_LAB_ROOT, lab.state, m, { pxe: true, reboot: false, firmware: 'bios' });
+    const seen = await waitForMarker(vm.serialLog, BIOS_STUB_MARKER, { timeoutMs: 120_000, vm, sinceMs: Date.parse(vm.startedAt), failOn: /No bootable device|Boot failed/ });
+    t.diagnostic(`SeaBIOS: QEMU start -> PXE -> exit -> disk MBR code ${(seen.elapsedMs / 1000).toFixed(1)} s`);
+    const events = ((await lab.api('GET', '/api/v1/events?limit=1000')).body.items as TimelineEvent[]).sort((a, b) => a.id - b.id);
+    assertSubsequence(events, [ev('dhcp.ack', m.mac, '/boot.ipxe'), ev('http.boot-script', m.mac, '"plan":"local"')], ['dhcp.ack (iPXE ROM)', 'http.boot-script local'], showEvent);
+    assert.ok(!events.some((e) => e.kind === 'http.asset'), 'nothing but the script was fetched');
   });
 });

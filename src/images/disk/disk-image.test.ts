@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { chs, decodeMbr, encodeMbr, MBR_TYPE_ESP } from './mbr.ts';
 import { buildEspDisk, ESP_START_LBA, espSizeMiB } from './disk-image.ts';
 import { readFat16 } from './fat-reader.ts';
+import { biosSerialStub, BIOS_STUB_MARKER } from './bios-serial-stub.ts';
 import { decodeSeedUpUrl, encodeSeed, SEED_LBA, SEED_SECTORS } from '../seed-region.ts';
 
 test('MBR partition entry bytes', () => {
@@ -18,6 +19,17 @@ test('MBR partition entry bytes', () => {
   assert.ok(mbr.subarray(462, 510).every((b) => b === 0), 'entries 2-4 empty');
   assert.deepEqual([mbr[510], mbr[511]], [0x55, 0xaa]);
   assert.deepEqual(decodeMbr(mbr), [{ type: 0xef, startLba: 2048, sectors: 16384, bootable: true }]);
+});
+
+test('MBR boot code goes at offset 0, never over the signature or the table', () => {
+  const stub = biosSerialStub();
+  const mbr = encodeMbr([{ type: MBR_TYPE_ESP, startLba: 2048, sectors: 16384 }], 7, stub);
+  assert.ok(mbr.subarray(0, stub.length).equals(stub));
+  assert.equal(mbr.readUInt32LE(440), 7);
+  assert.equal(mbr[450], 0xef);
+  assert.equal(stub.indexOf(`${BIOS_STUB_MARKER}`), 24, 'message right after the 22 code bytes and CR LF (mov si, 0x7C16)');
+  assert.equal(stub.length <= 440, true);
+  assert.throws(() => encodeMbr([], 0, Buffer.alloc(441)), /at most 440/);
 });
 
 test('CHS beyond cylinder 1023 uses the 1023/254/63 marker', () => {

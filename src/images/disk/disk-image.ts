@@ -13,6 +13,8 @@ export interface DiskImageOptions {
   espMiB?: number;
   label?: string;
   diskSignature?: number;
+  /** MBR boot code for BIOS machines (at most 440 bytes); UEFI firmware ignores it. */
+  mbrBootCode?: Buffer;
 }
 
 export interface DiskLayout {
@@ -33,7 +35,7 @@ export function buildEspDisk(o: DiskImageOptions): { image: Buffer; layout: Disk
   const espSectors = (o.espMiB ?? espSizeMiB(o.files)) * MIB_SECTORS;
   const fs = formatFat16(o.files, { sectors: espSectors, hiddenSectors: ESP_START_LBA, label: o.label ?? 'STAGE0ESP' });
   const image = Buffer.alloc((ESP_START_LBA + espSectors) * SECTOR);
-  encodeMbr([{ type: MBR_TYPE_ESP, startLba: ESP_START_LBA, sectors: espSectors }], o.diskSignature ?? 0x53543030).copy(image, 0);
+  encodeMbr([{ type: MBR_TYPE_ESP, startLba: ESP_START_LBA, sectors: espSectors }], o.diskSignature ?? 0x53543030, o.mbrBootCode).copy(image, 0);
   fs.copy(image, ESP_START_LBA * SECTOR);
   return { image, layout: { espStartLba: ESP_START_LBA, espSectors, totalBytes: image.length } };
 }

@@ -22,10 +22,12 @@ export function chs(lba: number): [number, number, number] {
   return [head, ((cyl >> 2) & 0xc0) | sector, cyl & 0xff];
 }
 
-/** Encodes sector 0: boot code zero, disk signature at 440, four 16-byte entries at 446, 0x55AA at 510. */
-export function encodeMbr(partitions: readonly MbrPartition[], diskSignature: number): Buffer {
+/** Encodes sector 0: boot code (default none) at 0, disk signature at 440, four 16-byte entries at 446, 0x55AA at 510. */
+export function encodeMbr(partitions: readonly MbrPartition[], diskSignature: number, bootCode: Buffer = Buffer.alloc(0)): Buffer {
   if (partitions.length > 4) throw new Error('an MBR holds at most 4 primary partitions');
+  if (bootCode.length > 440) throw new Error(`MBR boot code is ${bootCode.length} bytes; at most 440 fit before the disk signature`);
   const mbr = Buffer.alloc(SECTOR);
+  bootCode.copy(mbr, 0);
   mbr.writeUInt32LE(diskSignature >>> 0, 440);
   partitions.forEach((p, i) => {
     if (p.startLba < 1 || p.sectors < 1 || p.startLba + p.sectors > 0xffffffff) throw new Error(`partition ${i + 1}: LBA range out of MBR limits`);

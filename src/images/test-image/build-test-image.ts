@@ -8,11 +8,12 @@ import { run } from '../../lab/exec.ts';
 import { withFileLock } from '../../lab/file-lock.ts';
 import { UDHCPC_SCRIPT } from '../../lab/initramfs-scripts.ts';
 import { cachedKernel, chooseKernelPackage, downloadKernelDeb, extractKernel, NIC_MODULES, type KernelFiles } from '../../lab/kernel-package.ts';
+import { biosSerialStub } from '../disk/bios-serial-stub.ts';
 import { buildEspDisk } from '../disk/disk-image.ts';
 import { DISK_INIT_SCRIPT, startupNsh } from './disk-init-script.ts';
 
 /** Bump when the image layout changes so cached images are rebuilt. */
-const LAYOUT_VERSION = 1;
+const LAYOUT_VERSION = 2;
 const BUSYBOX = '/bin/busybox';
 /** NICs as in the lab, plus the disk driver the on-disk system needs to read its seed (Debian builds virtio_blk as a module). */
 const MODULES = [...NIC_MODULES, 'virtio_blk'] as const;
@@ -69,7 +70,8 @@ export async function buildTestImage(cacheDir: string): Promise<TestImage> {
       { name: 'initrd.img', data: await initramfs(kernel) },
       { name: 'startup.nsh', data: Buffer.from(startupNsh(TEST_IMAGE_CMDLINE)) },
     ];
-    const { image } = buildEspDisk({ files, label: 'STAGE0TEST' });
+    // The BIOS stub only shows a BIOS machine reached the disk; the image boots for real under UEFI.
+    const { image } = buildEspDisk({ files, label: 'STAGE0TEST', mbrBootCode: biosSerialStub() });
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(`${out}.tmp`, image);
     renameSync(`${out}.tmp`, out);
