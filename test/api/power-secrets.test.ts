@@ -8,6 +8,7 @@ import { after, before, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { startRedfishBmc, stateFileHost, type RedfishBmc } from '../../src/lab/redfish-bmc.ts';
 import { createSecretBox, loadSecretKey } from '../../src/power/secret-box.ts';
+import { runCli } from '../support/run-cli.ts';
 import { call, startTestServer, type TestServer } from '../support/stage0-server.ts';
 
 const PW = 'Sup3r-s3cret!';
@@ -79,6 +80,23 @@ it('node create/update, group, site and apply store only sealed values; no answe
     assert.ok(!/s0enc:|Sup3r|group-pw|site-pw|bulk-pw|apply-pw/.test(text), text.slice(0, 300));
   }
   assert.equal((await api('GET', '/nodes/m1?effective=true&provenance=true')).body.provenance['bmc.password'].value, '[redacted]');
+});
+
+it('xCAT mkdef and nodech through the CLI seal the password; lsdef shows it redacted', async () => {
+  const env = { STAGE0_URL: s.url };
+  const mk = await runCli(['mkdef', '-t', 'node', '-o', 'x1', 'bmc.address=10.1.1.1', 'bmc.password=mkdef-pw'], env);
+  assert.equal(mk.code, 0, mk.stderr);
+  const ch = await runCli(['nodech', 'x1', 'bmc.password=nodech-pw'], env);
+  assert.equal(ch.code, 0, ch.stderr);
+  const ls = await runCli(['lsdef', 'x1'], env);
+  assert.match(ls.stdout, /bmc\.password=\[redacted\]/);
+  const raw = rawRows();
+  assert.ok(!raw.includes('mkdef-pw') && !raw.includes('nodech-pw'), 'stored in clear');
+  const box = createSecretBox(loadSecretKey({ dataDir: s.dataDir }));
+  const db = new Database(path.join(s.dataDir, 'stage0.db'), { readonly: true });
+  const stored = JSON.parse((db.prepare("SELECT attrs FROM nodes WHERE name = 'x1'").get() as { attrs: string }).attrs)['bmc.password'];
+  db.close();
+  assert.equal(box.open(stored), 'nodech-pw');
 });
 
 it('a sealed value from another key is refused; "[redacted]" on a new node is refused', async () => {

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ApiClient } from '../../src/cli/api-client.ts';
 import { makeCert, newGauge, startRedfishBmc, stateFileHost, type RedfishBmc } from '../../src/lab/redfish-bmc.ts';
-import { runCli } from '../support/run-cli.ts';
+import { execFile } from 'node:child_process';
+import { runCli, STAGE0_BIN } from '../support/run-cli.ts';
 import { call, startTestServer, testTokenFor, type TestServer } from '../support/stage0-server.ts';
 
 const N = 24;
@@ -121,6 +122,17 @@ describe('rpower all stat over 24 lab BMCs and 3 faulty ones', () => {
     const objs = j.stdout.trim().split('\n').map((l) => JSON.parse(l) as Result);
     assert.deepEqual(objs.map((o) => [o.node, o.ok, o.result]).sort(), [['rf01', true, 'off'], ['rf02', true, 'off'], ['rf03', true, 'off']]);
     assert.equal((await runCli(['rpower', 'rf01', 'dance'], { STAGE0_URL: s.url })).code, 2);
+  });
+
+  it('CLI on a terminal: a progress bar on stderr, redrawn and cleared around each result line', async () => {
+    // script(1) gives the CLI a pseudo-terminal, so stderr.isTTY is true as for an operator
+    const cmd = `${STAGE0_BIN} rpower 'rf[01-08]' stat`;
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile('script', ['-qec', cmd, '/dev/null'], { env: { ...process.env, STAGE0_URL: s.url, STAGE0_TOKEN: testTokenFor(s.url) ?? '' }, timeout: 60_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout))));
+    assert.match(out, /\[#+ *\] \d+\/8/, 'a bar with done/total');
+    assert.match(out, /\r\x1b\[K/, 'the bar is cleared before each line');
+    const lines = out.replace(/\x1b\[K|\[[# ]+\] \d+\/8( \d+ failed)?|\r/g, '').split('\n').filter(Boolean);
+    assert.deepEqual(lines.sort(), names.slice(0, 8).map((n) => `${n}: off`));
   });
 
   it('rpower on, rsetboot net, rinv over a range drive each BMC; every action is on the node\'s timeline', async () => {
