@@ -1,4 +1,5 @@
 // Runs one power action over many nodes: bounded concurrency, a timeout per driver attempt, one result per node.
+import { setMaxListeners } from 'node:events';
 import type { BmcTarget } from './capabilities.ts';
 import { driversFor, type DriverRegistry } from './driver-registry.ts';
 import { featureOf, invokeDriver, type PowerAction, type PowerActionResult } from './power-action.ts';
@@ -90,6 +91,7 @@ async function runNode(node: PowerNode, actionFor: ActionFor, opts: PowerRunOpti
 async function* runIndexed(nodes: readonly PowerNode[], action: ActionFor, opts: PowerRunOptions): AsyncGenerator<[number, PowerResult]> {
   const limit = Math.max(1, opts.concurrency ?? DEFAULT_POWER_CONCURRENCY);
   const ac = new AbortController();
+  setMaxListeners(limit + 16, ac.signal); // every node in flight listens to the run's signal: not a leak
   const onOuter = () => ac.abort();
   opts.signal?.addEventListener('abort', onOuter, { once: true });
   if (opts.signal?.aborted) ac.abort();
