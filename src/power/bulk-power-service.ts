@@ -5,6 +5,7 @@ import type { EventSink } from '../domain/events/event-sink.ts';
 import type { AttrValue, Page } from '../domain/inventory/types.ts';
 import type { Actor } from '../domain/services/actor.ts';
 import type { NodeView } from '../domain/services/node-view.ts';
+import { BmcSlots } from './bmc-slots.ts';
 import type { BootDevice } from './capabilities.ts';
 import type { DriverRegistry } from './driver-registry.ts';
 import type { PowerAction } from './power-action.ts';
@@ -64,7 +65,12 @@ function firmwareOf(effective: Record<string, AttrValue> | undefined, wanted: Bo
 }
 
 export class BulkPowerService {
-  constructor(private readonly deps: BulkPowerDeps) {}
+  /** Shared by every request: power.concurrency bounds the BMCs in flight across concurrent bulk commands. */
+  private readonly slots: BmcSlots;
+
+  constructor(private readonly deps: BulkPowerDeps) {
+    this.slots = new BmcSlots(deps.concurrency);
+  }
 
   /**
    * Resolves the range now, and for rinstall sets the boot state of every node (a bad range, an unknown profile:
@@ -102,7 +108,7 @@ export class BulkPowerService {
       }
     };
     for (const r of early) yield this.record(r, req, actor);
-    const opts = { drivers: this.deps.drivers, concurrency: this.deps.concurrency, timeoutMs: this.deps.timeoutMs };
+    const opts = { drivers: this.deps.drivers, concurrency: this.deps.concurrency, timeoutMs: this.deps.timeoutMs, slots: this.slots };
     for await (const r of streamPowerAction(nodes, actionFor, opts)) yield this.record(r, req, actor);
   }
 

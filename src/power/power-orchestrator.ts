@@ -1,5 +1,6 @@
 // Runs one power action over many nodes: bounded concurrency, a timeout per driver attempt, one result per node.
 import { setMaxListeners } from 'node:events';
+import type { BmcSlots } from './bmc-slots.ts';
 import type { BmcTarget } from './capabilities.ts';
 import { driversFor, type DriverRegistry } from './driver-registry.ts';
 import { featureOf, invokeDriver, type PowerAction, type PowerActionResult } from './power-action.ts';
@@ -44,6 +45,8 @@ export interface PowerRunOptions {
   onProgress?: (result: PowerResult, progress: PowerProgress) => void;
   /** Aborts every node still running (they finish with a timeout error). */
   signal?: AbortSignal;
+  /** Slots shared with other runs (the server's power.concurrency); a node waits for one before its BMC is asked. */
+  slots?: BmcSlots;
 }
 
 export const DEFAULT_POWER_CONCURRENCY = 32;
@@ -66,6 +69,7 @@ async function runNode(node: PowerNode, actionFor: ActionFor, opts: PowerRunOpti
   const errors: string[] = [];
   let lastCode: PowerErrorCode = 'protocol';
   for (const driver of drivers) {
+    if (outer.aborted) return fail('timeout', errors.concat('cancelled before its BMC was asked').join('; '));
     attempted.push(driver.name);
     const ac = new AbortController();
     const timer = setTimeout(() => ac.abort(new PowerError('timeout', `no answer within ${timeoutMs} ms`)), timeoutMs);
@@ -87,6 +91,15 @@ async function runNode(node: PowerNode, actionFor: ActionFor, opts: PowerRunOpti
   return fail(lastCode, errors.join('; '));
 }
 
+async function runWithSlot(node: PowerNode, action: ActionFor, opts: PowerRunOptions, outer: AbortSignal): Promise<PowerResult> {
+  const release = opts.slots ? await opts.slots.acquire(outer) : undefined;
+  try {
+    return await runNode(node, action, opts, outer); // without a slot the run was cancelled: runNode ends at once
+  } finally {
+    release?.();
+  }
+}
+
 /** Yields [index in nodes, result] as nodes finish. Ending the loop early cancels the nodes still running. */
 async function* runIndexed(nodes: readonly PowerNode[], action: ActionFor, opts: PowerRunOptions): AsyncGenerator<[number, PowerResult]> {
   const limit = Math.max(1, opts.concurrency ?? DEFAULT_POWER_CONCURRENCY);
@@ -104,7 +117,7 @@ async function* runIndexed(nodes: readonly PowerNode[], action: ActionFor, opts:
     while (inFlight < limit && next < nodes.length) {
       const i = next++;
       inFlight++;
-      void runNode(nodes[i]!, action, opts, ac.signal).then((r) => {
+      void runWithSlot(nodes[i]!, action, opts, ac.signal).then((r) => {
         inFlight--;
         done++;
         ready.push([i, r]);

@@ -89,6 +89,14 @@ describe('rpower all stat over 24 lab BMCs and 3 faulty ones', () => {
     console.log(`# rpower all stat: ${N + 3} nodes (${N} ok, 3 faulty), bound ${BOUND}, max in flight ${gauge.max}, wall ${Math.round(wall)} ms`);
   });
 
+  it(`two operators at once: rpower and rinv together still keep at most ${BOUND} BMCs in flight`, async () => {
+    gauge.max = 0;
+    const [a, b] = await Promise.all([api('POST', '/power/rpower', { noderange: 'rf[01-24]', state: 'stat' }), api('POST', '/power/rinv', { noderange: 'rf[01-24]' })]);
+    assert.deepEqual([a.body.failed, b.body.failed], [[], []]);
+    assert.equal(a.body.items.length + b.body.items.length, 2 * N);
+    assert.ok(gauge.max <= BOUND && gauge.max >= 2, `max in flight ${gauge.max}`);
+  });
+
   it('streams: the first nodes arrive long before the hung BMC times out (NDJSON, header and summary lines)', async () => {
     const client = new ApiClient(s.url, testTokenFor(s.url)); // the CLI's own streaming client, as the test admin
     const t0 = performance.now();
