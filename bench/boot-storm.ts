@@ -12,6 +12,7 @@ import type { StormReport } from '../src/sim/storm-report.ts';
 import { cores, fmt, load1, median, requireTool, row, timed } from './support/bench-kit.ts';
 import { makeStormFiles, startDnsmasqNginx, startStage0Storm, type StartedStorm } from '../src/sim/storm-servers.ts';
 import { createStormTopology } from '../src/sim/storm-netns.ts';
+import { runInNetns as runIn } from '../src/lab/exec.ts';
 
 const { values } = parseArgs({
   options: {
@@ -62,6 +63,10 @@ async function playOnce(server: string, run: number): Promise<{ report: StormRep
     const timelines = join(sdir, 'timelines.json');
     const r = await timed(CCORE, [process.execPath, '--import', tsx, join(import.meta.dirname, '../src/sim/storm-main.ts'), JSON.stringify(storm), timelines],
       topo.clients, storm.deadlineMs + 60_000);
+    // UDP datagrams the server namespace's kernel dropped because a socket's receive buffer was full (RcvbufErrors).
+    const snmp = (await runIn(topo.server, 'cat', ['/proc/net/snmp'])).stdout.split('\n').filter((l) => l.startsWith('Udp:'));
+    const udp = Object.fromEntries(snmp[0]!.split(/\s+/).slice(1).map((k, i) => [k, Number(snmp[1]!.split(/\s+/)[i + 1])]));
+    console.error(JSON.stringify({ server, serverUdp: { InDatagrams: udp.InDatagrams, RcvbufErrors: udp.RcvbufErrors, InErrors: udp.InErrors } }));
     const line = r.stdout.split('\n').find((l) => l.startsWith('{"report"'));
     if (!line) throw new Error(`simulator failed (exit ${r.code}): ${r.stderr.slice(-2000)}`);
     return { report: (JSON.parse(line) as { report: StormReport }).report, load: [before, load1()] };

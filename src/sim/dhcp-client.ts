@@ -18,6 +18,8 @@ export interface DhcpClientOptions {
   userClass?: string;
   /** Multiplies PXE_DHCP_TIMEOUTS_S (1 = real firmware). */
   timeScale: number;
+  /** Randomise each timeout by ±1 s (scaled), RFC 2131 §4.1; default on. */
+  jitter?: boolean;
   /** Relay mode: giaddr the server answers to (the port must then be bound to that address, port 67). */
   giaddr?: string;
 }
@@ -44,7 +46,9 @@ export async function runDora(port: DhcpClientPort, o: DhcpClientOptions): Promi
   const base: Omit<ClientRequest, 'type'> = {
     mac: o.mac, flags: BROADCAST_FLAG, vendorClass: o.vendorClass, arch: o.arch, userClass: o.userClass, giaddr: o.giaddr,
   };
-  const timeouts = PXE_DHCP_TIMEOUTS_S.map((s) => s * 1000 * o.timeScale);
+  // RFC 2131 §4.1: each wait is randomised by ±1 s, so machines powered on together do not retry in lock-step.
+  const jitter = () => (o.jitter === false ? 0 : (Math.random() * 2 - 1) * 1000 * o.timeScale);
+  const timeouts = PXE_DHCP_TIMEOUTS_S.map((s) => Math.max(1, s * 1000 * o.timeScale + jitter()));
   let retries = 0;
   let offer: DhcpPacket | undefined;
   for (const [i, t] of timeouts.entries()) {
