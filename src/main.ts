@@ -21,6 +21,9 @@ import { bootGate } from './boot/http/boot-listener.ts';
 import { bootListenerAddress } from './boot/http/boot-listener-address.ts';
 import { leaseAddressOf, macIpGuard } from './boot/http/mac-ip-guard.ts';
 import { VERSION } from './version.ts';
+import { createProvisioning, provisioningSettings } from './domain/provisioning/provisioning-services.ts';
+import { directoryTemplates, SHIPPED_TEMPLATES_DIR } from './domain/provisioning/template-source.ts';
+import { planBoot } from './boot/http/boot-plan.ts';
 import { createSecretBox, loadSecretKey } from './power/secret-box.ts';
 import { createAttrSecrets } from './power/seal-secret-attrs.ts';
 import { BulkPowerService } from './power/bulk-power-service.ts';
@@ -53,8 +56,10 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
     const apply = new ApplyService(store, secrets);
     const power = new BulkPowerService({ nodes: inventory, drivers: defaultPowerDrivers(), box, events, ...config.power });
     const nodes = { byMac: (mac: string) => inventory.nodeByMac(mac).then((n) => n && { name: n.name, effective: n.effective ?? {} }) };
+    const templateDirs = [...(config.provisioning.templatesDir ? [path.resolve(config.provisioning.templatesDir)] : []), SHIPPED_TEMPLATES_DIR];
+    const provisioning = createProvisioning({ store: provisioningStore, inventory, images, templates: directoryTemplates(templateDirs), settings: provisioningSettings(config.provisioning, bootSettings(config)) }, planBoot);
     const tls = await resolveApiTls(config);
-    const app = await buildApi({ inventory, apply, events: store.events, version: VERSION, images, power, discovery }, { loggerInstance: logger, ...(tls && { https: { key: tls.key, cert: tls.cert } }) });
+    const app = await buildApi({ inventory, apply, events: store.events, version: VERSION, provisioning: { ...provisioning, templateSource: directoryTemplates(templateDirs) }, images, power, discovery }, { loggerInstance: logger, ...(tls && { https: { key: tls.key, cert: tls.cert } }) });
     const gate = bootGate(app); // before routes are ready: confines the plain boot listener to boot endpoints
     const { httpBase, fallback } = bootSettings(config);
     bootHttpRoutes(app, {
@@ -63,6 +68,7 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
       ipxeDir: config.boot.ipxeDir,
       ...(fallback && { fallback }),
       nodes,
+      decider: provisioning.decider,
       events,
     });
     imageBootRoutes(app, { images, events });
@@ -74,8 +80,10 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
     const bootAt = bootListenerAddress(config);
     const bootListener = bootAt && (await gate.listen(bootAt.listen, bootAt.port));
     if (bootListener) closers.push(() => bootListener.close());
-    const boot = await startBootServices({ config, boot: { httpBase, fallback }, inventory, nodes, leases, ipMac, events, logger });
+    const boot = await startBootServices({ config, boot: { httpBase, fallback }, inventory, nodes, decider: provisioning.decider, leases, ipMac, events, logger });
     closers.push(() => boot.close());
+    const sweeper = provisioning.install.startSweeper(config.provisioning.sweepIntervalMs, (err) => logger.error({ err }, 'provisioning sweep failed'));
+    closers.push(async () => sweeper.stop());
 
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.api.port;

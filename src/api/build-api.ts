@@ -11,6 +11,7 @@ import { groupRoutes } from './routes/group-routes.ts';
 import { siteRoutes } from './routes/site-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
 import { inventoryDocRoutes } from './routes/inventory-doc-routes.ts';
+import { provisioningRoutes, type ProvisioningApiDeps } from './routes/provisioning-routes.ts';
 import { installAuth, type ApiAuthDeps } from '../auth/api/install-auth.ts';
 import { imageApiRoutes } from '../images/catalog/image-api-routes.ts';
 import type { ImageStore } from '../images/catalog/image-store.ts';
@@ -26,6 +27,8 @@ export interface ApiDeps {
   apply: ApplyService;
   events: EventLog;
   version: string;
+  /** nodeset, boot states, profiles, templates, install callbacks; absent = not offered. */
+  provisioning?: ProvisioningApiDeps;
   /** Users, tokens, the policy table and the audit; every route is enforced when given (main always gives it). */
   auth?: ApiAuthDeps;
   /** The disk image catalog (/images); absent = not offered. */
@@ -73,6 +76,7 @@ export async function buildApi(deps: ApiDeps, options: FastifyServerOptions = {}
       siteRoutes(api, deps.inventory);
       eventRoutes(api, deps.inventory, deps.events);
       inventoryDocRoutes(api, deps.apply);
+      if (deps.provisioning) provisioningRoutes(api, deps.provisioning);
       auth?.register(api);
       if (deps.images) await imageApiRoutes(api, { images: deps.images, events: deps.events });
       if (deps.power) powerRoutes(api, deps.power);
