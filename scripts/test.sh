@@ -8,8 +8,11 @@ what="${1:-all}"
 if [ "$(id -u)" = 0 ] && [ "${STAGE0_SKIP_APT:-0}" != 1 ]; then
   bash scripts/install-test-deps.sh
 fi
-if [ ! -d node_modules/better-sqlite3/build ] || [ ! -d node_modules/tsx ] || [ ! -f native/build/Release/stage0_net.node ]; then
+if [ ! -d node_modules/better-sqlite3/build ] || [ ! -d node_modules/tsx ]; then
   npm ci --prefer-offline --no-fund --no-audit
+elif [ ! -f native/build/Release/stage0_net.node ]; then
+  # Only our addons are missing: rebuild them, never `npm ci` (it empties node_modules first, and fails offline).
+  npm run --silent postinstall
 fi
 
 npx tsc --noEmit -p .
