@@ -9,11 +9,13 @@ for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "install-test-deps: installing ${missing[*]}" >&2
 for attempt in 1 2 3 4; do
-  if apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; then
+  # Short network timeouts: an unreachable mirror should fail in minutes with a clear message, not hang CI.
+  if apt-get -o Acquire::Retries=2 -o Acquire::http::Timeout=30 update -qq &&
+     DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::Retries=2 -o Acquire::http::Timeout=30 install -y -qq --no-install-recommends "${missing[@]}"; then
     exit 0
   fi
   echo "install-test-deps: apt failed (attempt $attempt), retrying in $((attempt * 15)) s" >&2
   sleep $((attempt * 15))
 done
-echo "install-test-deps: could not install ${missing[*]}" >&2
+echo "install-test-deps: could not install ${missing[*]} (is the Debian mirror reachable? try: getent hosts deb.debian.org)" >&2
 exit 1
