@@ -8,6 +8,7 @@ import { InventoryService } from './domain/services/inventory-service.ts';
 import { ApplyService } from './domain/services/apply-service.ts';
 import { BatchingEventSink } from './domain/events/batching-event-sink.ts';
 import { buildApi } from './api/build-api.ts';
+import { ensureInitialAdmin } from './auth/bootstrap-admin.ts';
 import { bootHttpRoutes } from './boot/http/boot-http-routes.ts';
 import { ImageStore } from './images/catalog/image-store.ts';
 import { imageBootRoutes } from './images/catalog/image-boot-routes.ts';
@@ -26,7 +27,7 @@ import { directoryTemplates, SHIPPED_TEMPLATES_DIR } from './domain/provisioning
 import { planBoot } from './boot/http/boot-plan.ts';
 import { createSecretBox, loadSecretKey } from './power/secret-box.ts';
 import { createAttrSecrets } from './power/seal-secret-attrs.ts';
-import { BulkPowerService } from './power/bulk-power-service.ts';
+import { BulkPowerService, nodeSetterOf } from './power/bulk-power-service.ts';
 import { defaultPowerDrivers } from './power/power-drivers.ts';
 
 export interface RunningStage0 {
@@ -40,7 +41,7 @@ export interface RunningStage0 {
 
 export async function startStage0(config: Readonly<Config>, logger: Logger = pino({ level: config.log.level })): Promise<RunningStage0> {
   await mkdir(config.dataDir, { recursive: true });
-  const { inventory: store, provisioning: provisioningStore, leases, discovery: discoveryStore } = await openStores(
+  const { inventory: store, provisioning: provisioningStore, leases, auth: authStore, discovery: discoveryStore } = await openStores(
     config.store.kind === 'postgres' ? { kind: 'postgres', url: config.store.url! } : { kind: 'sqlite', path: path.join(config.dataDir, 'stage0.db') },
   );
   const closers: (() => Promise<void>)[] = [];
@@ -54,12 +55,12 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
     // Discovery reports create and refresh nodes through the inventory service (its checks, its node.* events).
     const discovery = new DiscoveryService({ store: discoveryStore, inventory, nodeNames: async () => new Set((await store.nodes.all()).map((n) => n.name)), events: store.events, pendingInstall: pendingInstallFrom(provisioningStore.bootStates) });
     const apply = new ApplyService(store, secrets);
-    const power = new BulkPowerService({ nodes: inventory, drivers: defaultPowerDrivers(), box, events, ...config.power });
     const nodes = { byMac: (mac: string) => inventory.nodeByMac(mac).then((n) => n && { name: n.name, effective: n.effective ?? {} }) };
     const templateDirs = [...(config.provisioning.templatesDir ? [path.resolve(config.provisioning.templatesDir)] : []), SHIPPED_TEMPLATES_DIR];
     const provisioning = createProvisioning({ store: provisioningStore, inventory, images, templates: directoryTemplates(templateDirs), settings: provisioningSettings(config.provisioning, bootSettings(config)) }, planBoot);
+    const power = new BulkPowerService({ nodes: inventory, drivers: defaultPowerDrivers(), box, events, nodeset: nodeSetterOf(provisioning.nodeset), ...config.power });
     const tls = await resolveApiTls(config);
-    const app = await buildApi({ inventory, apply, events: store.events, version: VERSION, provisioning: { ...provisioning, templateSource: directoryTemplates(templateDirs) }, images, power, discovery }, { loggerInstance: logger, ...(tls && { https: { key: tls.key, cert: tls.cert } }) });
+    const app = await buildApi({ inventory, apply, events: store.events, version: VERSION, provisioning: { ...provisioning, templateSource: directoryTemplates(templateDirs) }, images, auth: { store: authStore, resolve: (range) => inventory.resolveLenient(range) }, power, discovery }, { loggerInstance: logger, ...(tls && { https: { key: tls.key, cert: tls.cert } }) });
     const gate = bootGate(app); // before routes are ready: confines the plain boot listener to boot endpoints
     const { httpBase, fallback } = bootSettings(config);
     bootHttpRoutes(app, {
@@ -72,6 +73,7 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
       events,
     });
     imageBootRoutes(app, { images, events });
+    await ensureInitialAdmin(authStore, config.dataDir, logger);
     // The iPXE script carries the node's install token: only the address that MAC holds (when known) gets it.
     const ipMac = new IpMacTable();
     macIpGuard(app, { macOf: (ip) => ipMac.macOf(ip), ipOf: leaseAddressOf(leases, config.dhcp.subnets.map((s) => s.cidr)) }, events);
