@@ -29,6 +29,7 @@ import { createSecretBox, loadSecretKey } from './power/secret-box.ts';
 import { createAttrSecrets } from './power/seal-secret-attrs.ts';
 import { BulkPowerService, nodeSetterOf } from './power/bulk-power-service.ts';
 import { defaultPowerDrivers } from './power/power-drivers.ts';
+import { BMC_LOG_REDACT_PATHS, REDACTED } from './power/redact-bmc.ts';
 
 export interface RunningStage0 {
   url: string;
@@ -39,7 +40,7 @@ export interface RunningStage0 {
   close(): Promise<void>;
 }
 
-export async function startStage0(config: Readonly<Config>, logger: Logger = pino({ level: config.log.level })): Promise<RunningStage0> {
+export async function startStage0(config: Readonly<Config>, logger: Logger = pino({ level: config.log.level, redact: { paths: [...BMC_LOG_REDACT_PATHS], censor: REDACTED } })): Promise<RunningStage0> {
   await mkdir(config.dataDir, { recursive: true });
   const { inventory: store, provisioning: provisioningStore, leases, auth: authStore, discovery: discoveryStore } = await openStores(
     config.store.kind === 'postgres' ? { kind: 'postgres', url: config.store.url! } : { kind: 'sqlite', path: path.join(config.dataDir, 'stage0.db') },
