@@ -1,4 +1,4 @@
-// Provisioning over a real stage0 (HTTP, SQLite): profiles, nodeset, the boot decision, install callbacks and tokens.
+// Provisioning over a real stage0 (HTTP, SQLite and PostgreSQL): profiles, nodeset, the boot decision, install callbacks and tokens.
 // Firmware and installer endpoints (/boot.ipxe, /api/v1/install/<token>/…) carry no user credentials by design, so
 // they are fetched directly, exactly as iPXE and busybox wget do.
 import { after, before, describe, test } from 'node:test';
@@ -12,7 +12,8 @@ const HTTP_BASE = 'http://10.0.0.1:8080';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mac = (i: number) => `52:54:00:00:10:${i.toString(16).padStart(2, '0')}`;
 
-describe('provisioning API', () => {
+// Both stores: the boot decision, tokens and the sweeper run real SQL on each.
+for (const kind of ['sqlite', 'postgres'] as const) describe(`provisioning API (${kind})`, () => {
   let s: TestServer;
   let tpl: string;
   const api = (m: string, p: string, b?: unknown) => call(s.url, m, `/api/v1${p}`, b);
@@ -26,7 +27,7 @@ describe('provisioning API', () => {
     tpl = await mkdtemp(path.join(tmpdir(), 's0-tpl-'));
     await mkdir(path.join(tpl, 'site'));
     await writeFile(path.join(tpl, 'site', 'rack.ks'), 'rack={{ node.rack }}\nurl={{ callback }}/done\nimage={{ image.url }}\n');
-    s = await startTestServer('sqlite', {
+    s = await startTestServer(kind, {
       boot: { httpBase: HTTP_BASE, default: { kernel: 'env/vmlinuz', initrd: 'env/initrd.gz', cmdline: 'console=ttyS0' } },
       provisioning: { templatesDir: tpl, sweepIntervalMs: 50 },
     });
