@@ -37,6 +37,8 @@ export function labStage0Config(i: LabStage0ConfigInput): Record<string, unknown
       subnets: [{ cidr: `${net}.0/24`, pool: i.dhcpMode === 'proxy' ? [] : [{ start: `${net}.100`, end: `${net}.199` }] }],
     },
     ipv6RouterAdvertisements: i.ipv6RouterAdvertisements,
+    // Lab VMs have no disk: a registered node without a boot state boots the default kernel, not "its disk".
+    provisioning: { knownNodeDefault: 'fallback' },
   };
 }
 
