@@ -4,18 +4,10 @@ import type { BootState } from './boot-state.ts';
 import { hashToken, mintToken, TOKEN_SHAPE } from './install-token.ts';
 import type { ProvisioningDeps } from './provisioning-deps.ts';
 import type { InstallToken, ProvisioningRepos, TokenPurpose } from './provisioning-store.ts';
+import { TokenRefused, type Refusal } from './install-token-refusal.ts';
+import { sweepDue } from './install-sweeper.ts';
 
-/** Why a token was refused. The caller answers 404 for unknown, 410 for the rest, and never names the node. */
-export type Refusal = 'unknown' | 'expired' | 'already used' | 'revoked';
-
-export class TokenRefused extends Error {
-  constructor(readonly reason: Refusal) {
-    super(`install token refused: ${reason}`);
-  }
-  get status(): 404 | 410 {
-    return this.reason === 'unknown' ? 404 : 410;
-  }
-}
+export { TokenRefused, type Refusal } from './install-token-refusal.ts';
 
 /** What the install agent sources (KEY='value' lines): see installConfig. */
 export interface InstallConfig {
@@ -145,27 +137,7 @@ export class InstallCallbackService {
    * revoked. Returns what changed.
    */
   async sweep(): Promise<{ expired: string[]; timedOut: string[] }> {
-    const now = this.now();
-    const due = await this.d.store.bootStates.due(now);
-    const expired: string[] = [];
-    const timedOut: string[] = [];
-    if (due.length === 0) return { expired, timedOut };
-    await this.d.store.transaction(async (tx) => {
-      const at = new Date(now).toISOString();
-      for (const s of due) {
-        if (s.expiresAt !== null && s.expiresAt <= now) {
-          expired.push(s.node);
-          await tx.bootStates.putMany([{ ...s, target: 'boot', oneshot: false, expiresAt: null, actor: 'system', cause: 'boot-state.expired', updatedAt: at }]);
-          await tx.events.append([{ actor: 'system', node: s.node, kind: 'boot-state.expired', details: { target: s.target, expiresAt: new Date(s.expiresAt).toISOString() } }]);
-        } else {
-          timedOut.push(s.node);
-          await tx.tokens.revoke([s.node], 'install', now, 'timeout');
-          await tx.bootStates.putMany([{ ...s, installStatus: 'failed', statusReason: 'timeout', installDeadline: null, actor: 'system', cause: 'install.timeout', updatedAt: at }]);
-          await tx.events.append([{ actor: 'system', node: s.node, kind: 'install.failed', details: { reason: 'timeout', deadline: new Date(s.installDeadline!).toISOString() } }]);
-        }
-      }
-    });
-    return { expired, timedOut };
+    return sweepDue(this.d.store, this.now());
   }
 
   /** Runs sweep() every intervalMs on an unref'd timer (never keeps the process alive). */
