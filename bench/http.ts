@@ -59,9 +59,10 @@ async function curlSpeed(url: string): Promise<number> {
   return Number(speed);
 }
 
-const stage0 = await startStage0Storm({ netns: ns.name, dir: join(dir, 'stage0'), files: { assets, tftpRoot: assets }, known: 1, core: SCORE, cpuProf: values['cpu-prof'], httpOnlyOn: '127.0.0.1' });
 const nginx = startPinned(SCORE, nginxArgv(dir, www, `127.0.0.1:${NGINX_PORT}`), { netns: ns.name, log: join(dir, 'nginx.log') });
+let stage0: Awaited<ReturnType<typeof startStage0Storm>> | undefined;
 try {
+  stage0 = await startStage0Storm({ netns: ns.name, dir: join(dir, 'stage0'), files: { assets, tftpRoot: assets }, known: 1, core: SCORE, cpuProf: values['cpu-prof'], httpOnlyOn: '127.0.0.1' });
   await waitForListen(ns.name, 'tcp', NGINX_PORT, 15_000, () => nginx.child.exitCode === null);
   // nginx serves the script stage0 renders for this node, as a static file of the same bytes.
   const script = await timed(CCORE, ['curl', '-sS', `${stage0Base}/boot.ipxe?mac=${mac}`], ns.name);
@@ -95,7 +96,7 @@ try {
   }
 } finally {
   await nginx.stop();
-  await stage0.stop();
+  await stage0?.stop();
   await ns.remove();
   rmSync(dir, { recursive: true, force: true });
 }
