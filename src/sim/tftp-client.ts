@@ -104,7 +104,10 @@ export async function tftpGet(o: TftpGetOptions): Promise<TftpGetResult> {
           inWindow = 0;
           send(encodeAck((expected - 1) & 0xffff), serverTid);
         }
-        return; // lock-step duplicates are ignored (no Sorcerer's Apprentice)
+        // Lock-step: a repeat of the block we last ACKed means that ACK was lost; ACK it again, as iPXE does
+        // (a receiver must; it is the sender that must not answer duplicate ACKs, RFC 1350 §6 / RFC 1123 §4.2.3.1).
+        if (windowsize === 1 && p.block === ((expected - 1) & 0xffff) && expected > 1) s.send(encodeAck(p.block), serverTid, o.server);
+        return;
       }
       bytes += p.data.length;
       expected++;
