@@ -31,7 +31,7 @@ export class ApiClient {
     const res = await this.send(method, path, { body, accept: 'application/x-ndjson' });
     if (!res.ok || !res.body) {
       const text = await res.text();
-      throw new CliError(problemLine(res.status, text ? parseJson(text) : undefined), res.status === 404 ? 4 : 2);
+      throw new CliError(problemLine(res.status, text ? parseJson(text) : undefined) + (res.status === 401 ? ' (stage0 login, or set STAGE0_TOKEN)' : ''), exitCodeOf(res.status));
     }
     const decoder = new TextDecoder();
     let buf = '';

@@ -130,6 +130,9 @@ describe('rpower all stat over 24 lab BMCs and 3 faulty ones', () => {
     const objs = j.stdout.trim().split('\n').map((l) => JSON.parse(l) as Result);
     assert.deepEqual(objs.map((o) => [o.node, o.ok, o.result]).sort(), [['rf01', true, 'off'], ['rf02', true, 'off'], ['rf03', true, 'off']]);
     assert.equal((await runCli(['rpower', 'rf01', 'dance'], { STAGE0_URL: s.url })).code, 2);
+    const anon = await runCli(['rpower', 'rf01', 'stat'], { STAGE0_URL: s.url, STAGE0_TOKEN: '' });
+    assert.equal(anon.code, 6, anon.stderr); // not logged in: the streamed command fails like any other
+    assert.match(anon.stderr, /authentication required.*stage0 login/);
   });
 
   it('CLI on a terminal: a progress bar on stderr, redrawn and cleared around each result line', async () => {
