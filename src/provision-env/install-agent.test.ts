@@ -26,7 +26,7 @@ interface Call {
 }
 
 /** One fake stage0: the install endpoints for TOKEN plus /img/<file>; `catalog` is what /config claims about the image. */
-function fakeStage0(catalog: { format: 'raw' | 'gz'; sha256: string; size: number; file: string }, files: Record<string, Buffer>, disk = '') {
+function fakeStage0(catalog: { format: 'raw' | 'gz'; sha256: string; size: number; file: string }, files: Record<string, Buffer>, disk = '', slowMs = 0) {
   const calls: Call[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
@@ -44,7 +44,13 @@ function fakeStage0(catalog: { format: 'raw' | 'gz'; sha256: string; size: numbe
       if (m?.[2] === 'done') return res.end(`UP_URL='${base}/api/v1/install/up_${'b'.repeat(40)}/up'\n`);
       if (m) return res.end('ok\n');
       const f = /^\/img\/(.+)$/.exec(url);
-      if (f && files[f[1]!]) return res.end(files[f[1]!]);
+      const img = f && files[f[1]!];
+      if (img && slowMs) {
+        // Half now, the rest later: the agent must report progress while the write runs.
+        res.write(img.subarray(0, img.length >> 1));
+        return void setTimeout(() => res.end(img.subarray(img.length >> 1)), slowMs);
+      }
+      if (img) return res.end(img);
       res.writeHead(404).end();
     });
   });
@@ -78,6 +84,7 @@ function machine(name: string, diskBytes = 4 * 1024 * 1024) {
   block('loop0', 0, 100);
   block('sr0', 1, 1000);
   block('vda', 0, diskBytes / 512);
+  writeFileSync(path.join(dir, 'sys/block/vda/stat'), '     100        0     800        0        5        0       40        0        0        0        0\n');
   mkdirSync(path.join(dir, 'dev'), { recursive: true });
   mkdirSync(path.join(dir, 'tmp'), { recursive: true });
   writeFileSync(path.join(dir, 'dev/vda'), Buffer.alloc(diskBytes, 0xee));
@@ -87,7 +94,7 @@ function machine(name: string, diskBytes = 4 * 1024 * 1024) {
 function runAgent(dir: string, server: string, token = TOKEN): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
     const child = spawn(BUSYBOX, ['sh', '-c', INSTALL_AGENT_SCRIPT], {
-      env: { PATH: binDir, STAGE0_SERVER: server, STAGE0_TOKEN: token, STAGE0_SYS_BLOCK: `${dir}/sys/block`, STAGE0_DEV_DIR: `${dir}/dev`, STAGE0_TMP: `${dir}/tmp`, STAGE0_REBOOT_CMD: 'echo REBOOTING' },
+      env: { PATH: binDir, STAGE0_SERVER: server, STAGE0_TOKEN: token, STAGE0_SYS_BLOCK: `${dir}/sys/block`, STAGE0_DEV_DIR: `${dir}/dev`, STAGE0_TMP: `${dir}/tmp`, STAGE0_REBOOT_CMD: 'echo REBOOTING', STAGE0_PROGRESS_SECONDS: '1' },
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
@@ -131,6 +138,20 @@ for (const format of ['raw', 'gz'] as const) {
     }
   });
 }
+
+test('a slow download reports progress lines (sectors written from /sys/block/<disk>/stat) and still verifies', async () => {
+  const fake = fakeStage0({ format: 'raw', sha256: sha(IMAGE), size: IMAGE.length, file: 'disk.raw' }, { 'disk.raw': IMAGE }, '', 2500);
+  const base = await fake.listen();
+  try {
+    const r = await runAgent(machine('slow'), base);
+    assert.equal(r.code, 0, r.out);
+    const progress = fake.calls.filter((c) => c.path.endsWith('/log') && c.body.startsWith('progress: '));
+    assert.ok(progress.length >= 1, r.out);
+    assert.match(progress[0]!.body, /^progress: 0 of 0 MiB written after \d+ s$/);
+  } finally {
+    fake.server.close();
+  }
+});
 
 test('corrupted image: checksum mismatch -> /failed with the reason, no done, no reboot, exit 1', async () => {
   const bad = Buffer.from(IMAGE);

@@ -15,7 +15,8 @@ export const INSTALL_FAILED_MARKER = 'STAGE0-INSTALL-FAILED';
  * non-removable whole disk) → wget IMAGE_URL | gunzip (gz) | dd → flush caches → read back IMAGE_SIZE bytes and
  * compare SHA-256 → done (answers UP_URL='...') → seed at LBA ${SEED_LBA} → sync → reboot.
  * Any error: /failed with the reason, exit 1. Paths and the reboot command can be overridden for tests:
- * STAGE0_SYS_BLOCK (/sys/block), STAGE0_DEV_DIR (/dev), STAGE0_TMP (/tmp), STAGE0_REBOOT_CMD ("reboot -f").
+ * STAGE0_SYS_BLOCK (/sys/block), STAGE0_DEV_DIR (/dev), STAGE0_TMP (/tmp), STAGE0_REBOOT_CMD ("reboot -f"),
+ * STAGE0_PROGRESS_SECONDS (5: a progress line to /log while the image is written).
  */
 export const INSTALL_AGENT_SCRIPT = `#!/bin/sh
 set -o pipefail 2>/dev/null
@@ -23,6 +24,7 @@ SYS_BLOCK=\${STAGE0_SYS_BLOCK:-/sys/block}
 DEV_DIR=\${STAGE0_DEV_DIR:-/dev}
 TMP=\${STAGE0_TMP:-/tmp}
 REBOOT_CMD=\${STAGE0_REBOOT_CMD:-reboot -f}
+PROGRESS_SECONDS=\${STAGE0_PROGRESS_SECONDS:-5}
 say() { echo "stage0-install: $*"; }
 [ -n "$STAGE0_SERVER" ] && [ -n "$STAGE0_TOKEN" ] || { say "no stage0.server / stage0.token on the kernel command line"; echo "${INSTALL_FAILED_MARKER} no token"; exit 1; }
 BASE="$STAGE0_SERVER/api/v1/install/$STAGE0_TOKEN"
@@ -63,12 +65,24 @@ if [ -e "$SYS_BLOCK/\${DEV##*/}/size" ]; then
 fi
 
 log "writing $IMAGE_URL ($IMAGE_FORMAT) to $DEV"
+case "$IMAGE_FORMAT" in gz) unpack="gunzip -c" ;; raw) unpack=cat ;; *) fail "unknown image format '$IMAGE_FORMAT'" ;; esac
 t0=$(date +%s)
-case "$IMAGE_FORMAT" in
-  gz) wget -q -O- "$IMAGE_URL" | gunzip -c | dd of="$DEV" bs=1M conv=notrunc 2>"$TMP/dd.err" || fail "writing the image failed: $(tail -n 1 "$TMP/dd.err")" ;;
-  raw) wget -q -O- "$IMAGE_URL" | dd of="$DEV" bs=1M conv=notrunc 2>"$TMP/dd.err" || fail "writing the image failed: $(tail -n 1 "$TMP/dd.err")" ;;
-  *) fail "unknown image format '$IMAGE_FORMAT'" ;;
-esac
+rm -f "$TMP/write.rc"
+# In the background so progress can be reported; the exit status comes back through a file (pipefail: any stage).
+( wget -q -O- "$IMAGE_URL" | $unpack | dd of="$DEV" bs=1M conv=notrunc 2>"$TMP/dd.err"; echo $? > "$TMP/write.rc" ) &
+stat_file="$SYS_BLOCK/\${DEV##*/}/stat"
+w0=$(awk '{print $7}' "$stat_file" 2>/dev/null)
+n=0
+while [ ! -s "$TMP/write.rc" ]; do
+  sleep 1; n=$((n+1))
+  # Sectors written to the disk (field 7 of the block device's stat) since the write began.
+  if [ $((n % PROGRESS_SECONDS)) = 0 ] && [ -n "$w0" ] && [ ! -s "$TMP/write.rc" ]; then
+    w=$(awk '{print $7}' "$stat_file" 2>/dev/null)
+    log "progress: $(( (\${w:-$w0} - w0) / 2048 )) of $((IMAGE_SIZE / 1048576)) MiB written after $n s"
+  fi
+done
+wait
+[ "$(cat "$TMP/write.rc")" = 0 ] || fail "writing the image failed: $(tail -n 1 "$TMP/dd.err")"
 sync
 log "written in $(( $(date +%s) - t0 )) s ($(tail -n 1 "$TMP/dd.err")); verifying $IMAGE_SIZE bytes"
 # Read back from the disk, not from the page cache (a block device; a test's stand-in file has no such cache to drop).
