@@ -1,6 +1,7 @@
 // The whole provisioning loop on one UEFI QEMU machine (issue 5): absent from the inventory -> PXE -> discovered and
 // enrolled by a rule -> nodeset osimage=test-image -> power on -> the install agent writes and verifies the image ->
-// install-done -> reboot -> PXE -> stage0 answers only "exit" -> the disk boots -> the system on it calls "up".
+// install-done -> reboot -> PXE -> stage0 answers only "exit" -> the disk boots -> the system on it calls "up";
+// after a stage0 restart it still boots its disk (never the installer) and its spent "up" token is refused.
 // Then a corrupted image (catalog sha256 != served bytes): the node is marked failed, never installed, and its next
 // network boot is held instead of reinstalled.
 import assert from 'node:assert/strict';
@@ -21,6 +22,7 @@ import { assertSubsequence, BOOT_TIMEOUT_MS, E2E_LAB_ROOT } from './support/lab-
 import { withProvisionLab, type ProvisionLab } from './support/provision-lab.ts';
 import { powerOn, type DiskMachine } from './support/provision-disk-vm.ts';
 import type { TimelineEvent } from './support/stage0-timeline.ts';
+import { restartStage0 } from './support/provision-stage0-restart.ts';
 
 const UUID = '5ee0c0de-4100-4000-8000-0000000100b0';
 const DISK_BYTES = 64 * 2 ** 20;
@@ -120,6 +122,19 @@ test('provisioning loop: unknown UEFI machine -> discovered -> nodeset osimage -
     const afterDone = events.slice(events.findIndex((e) => e.kind === 'install.done'));
     assert.ok(!afterDone.some((e) => e.kind === 'install.boot' || (e.kind === 'http.asset' && JSON.stringify(e.details).includes('stage0-env'))), 'after install-done the installer is never served again');
 
+    // --- stage0 restart, then power on again: still the disk (no installer); the used "up" token is refused.
+    const restartMs = await restartStage0(E2E_LAB_ROOT, lab.state);
+    const b2b = powerOn(E2E_LAB_ROOT, lab.state, m, { pxe: true, reboot: false });
+    const again = await wait(b2b, DISK_BOOTED_MARKER, /No bootable option or device was found|Kernel panic/);
+    await wait(b2b, DISK_UP_FAILED_MARKER, undefined); // the seed's single-use up token was spent by the first boot
+    t.diagnostic(`stage0 restarted in ${seconds(restartMs)} s; boot 2b (PXE -> exit -> disk again): ${seconds(again.elapsedMs)} s`);
+    await stopProcesses([b2b], 20_000);
+    events = await timeline(lab, 'node001', m.mac, (e) => e.kind === 'install.token-refused');
+    const afterUp = events.slice(events.findIndex((e) => e.kind === 'node.up') + 1);
+    assertSubsequence(afterUp, [ev('http.boot-script', m.mac, '"plan":"local"'), ev('install.token-refused', '"use":"up"', 'already used')],
+      ['http.boot-script local (after the restart)', 'install.token-refused up (already used)'], show);
+    assert.ok(!afterUp.some((e) => e.kind === 'install.boot' || e.kind === 'install.started'), 'never the installer again across a stage0 restart');
+
     // --- Corrupted image: the stored file no longer matches the catalog's sha256.
     const stored = join(lab.state.dir, 'data', 'images', 'test-image', 'disk.raw.gz');
     const bad = readFileSync(img.path);
@@ -142,7 +157,7 @@ test('provisioning loop: unknown UEFI machine -> discovered -> nodeset osimage -
     t.diagnostic(`boot 4 (failed node): held by stage0 after ${seconds(held.elapsedMs)} s`);
     await stopProcesses([b4], 5000);
     events = await timeline(lab, 'node001', m.mac, (e) => e.kind === 'http.boot-script' && JSON.stringify(e.details).includes('"plan":"none"'));
-    const lastUp = events.findIndex((e) => e.kind === 'node.up');
+    const lastUp = events.findIndex((e) => e.kind === 'install.token-refused');
     assertSubsequence(events.slice(lastUp), [
       ev('boot-state.set', 'test-image'), ev('install.boot'), ev('http.boot-script', m.mac, '"plan":"kernel"'), ev('install.started'),
       ev('install.failed', 'checksum mismatch'), ev('http.boot-script', m.mac, '"plan":"none"', 'install failed'),
