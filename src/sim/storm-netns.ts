@@ -12,6 +12,8 @@ export const STORM_NET = {
   poolCidr: '10.97.8.0/21',
   poolStart: '10.97.8.1',
   poolEnd: '10.97.15.254',
+  /** The clients' side of the link, the server's next hop to the pool. */
+  clientHop: '10.97.0.2',
   serverIf: 'sv0',
   clientIf: 'cv0',
 } as const;
@@ -48,6 +50,11 @@ export async function createStormTopology(tag: string): Promise<StormTopology> {
     await run('ip', ['-n', clients, 'route', 'add', 'local', STORM_NET.poolCidr, 'dev', 'lo']);
     // Many short TCP connections from the same addresses: let TIME_WAIT ports be reused.
     await run('ip', ['netns', 'exec', clients, 'sysctl', '-qw', 'net.ipv4.tcp_tw_reuse=1']);
+    // 1,000 machines on one link would need 1,000 ARP entries on the server, and the kernel's neighbour table is
+    // one for all namespaces (gc_thresh3 1024 by default): entries get evicted and re-resolved, stalling lock-step
+    // TFTP. So the server reaches the pool through one next hop, the clients' 10.97.0.2 (one ARP entry each way).
+    await run('ip', ['-n', clients, 'addr', 'add', `${STORM_NET.clientHop}/32`, 'dev', clientIf]);
+    await run('ip', ['-n', server, 'route', 'add', STORM_NET.poolCidr, 'via', STORM_NET.clientHop, 'dev', serverIf]);
     return { server, clients, remove };
   } catch (err) {
     await remove();
