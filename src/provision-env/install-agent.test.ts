@@ -48,7 +48,7 @@ function fakeStage0(catalog: { format: 'raw' | 'gz'; sha256: string; size: numbe
       if (img && slowMs) {
         // Half now, the rest later: the agent must report progress while the write runs.
         res.write(img.subarray(0, img.length >> 1));
-        return void setTimeout(() => res.end(img.subarray(img.length >> 1)), slowMs);
+        return void setTimeout(() => res.end(img.subarray(img.length >> 1)), slowMs).unref(); // unref: a stalled test server must not hold the run
       }
       if (img) return res.end(img);
       res.writeHead(404).end();
@@ -91,10 +91,10 @@ function machine(name: string, diskBytes = 4 * 1024 * 1024) {
   return dir;
 }
 
-function runAgent(dir: string, server: string, token = TOKEN): Promise<{ code: number; out: string }> {
+function runAgent(dir: string, server: string, token = TOKEN, env: Record<string, string> = {}): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
     const child = spawn(BUSYBOX, ['sh', '-c', INSTALL_AGENT_SCRIPT], {
-      env: { PATH: binDir, STAGE0_SERVER: server, STAGE0_TOKEN: token, STAGE0_SYS_BLOCK: `${dir}/sys/block`, STAGE0_DEV_DIR: `${dir}/dev`, STAGE0_TMP: `${dir}/tmp`, STAGE0_REBOOT_CMD: 'echo REBOOTING', STAGE0_PROGRESS_SECONDS: '1' },
+      env: { PATH: binDir, STAGE0_SERVER: server, STAGE0_TOKEN: token, STAGE0_SYS_BLOCK: `${dir}/sys/block`, STAGE0_DEV_DIR: `${dir}/dev`, STAGE0_TMP: `${dir}/tmp`, STAGE0_REBOOT_CMD: 'echo REBOOTING', STAGE0_PROGRESS_SECONDS: '1', ...env },
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
@@ -149,6 +149,22 @@ test('a slow download reports progress lines (sectors written from /sys/block/<d
     assert.ok(progress.length >= 1, r.out);
     assert.match(progress[0]!.body, /^progress: 0 of 0 MiB written after \d+ s$/);
   } finally {
+    fake.server.close();
+  }
+});
+
+test('a download that stops (nothing reaches the disk for STAGE0_STALL_SECONDS) fails instead of hanging', async () => {
+  const fake = fakeStage0({ format: 'raw', sha256: sha(IMAGE), size: IMAGE.length, file: 'disk.raw' }, { 'disk.raw': IMAGE }, '', 3_600_000);
+  const base = await fake.listen();
+  try {
+    const t0 = Date.now();
+    const r = await runAgent(machine('stall'), base, TOKEN, { STAGE0_STALL_SECONDS: '2' });
+    assert.equal(r.code, 1, r.out);
+    assert.ok(Date.now() - t0 < 15_000, 'gave up within seconds');
+    assert.match(fake.calls.find((c) => c.path.endsWith('/failed'))?.body ?? '', /download stalled: nothing written for 2 s/);
+    assert.doesNotMatch(r.out, /REBOOTING/);
+  } finally {
+    fake.server.closeAllConnections();
     fake.server.close();
   }
 });

@@ -16,7 +16,8 @@ export const INSTALL_FAILED_MARKER = 'STAGE0-INSTALL-FAILED';
  * compare SHA-256 → done (answers UP_URL='...') → seed at LBA ${SEED_LBA} → sync → reboot.
  * Any error: /failed with the reason, exit 1. Paths and the reboot command can be overridden for tests:
  * STAGE0_SYS_BLOCK (/sys/block), STAGE0_DEV_DIR (/dev), STAGE0_TMP (/tmp), STAGE0_REBOOT_CMD ("reboot -f"),
- * STAGE0_PROGRESS_SECONDS (5: a progress line to /log while the image is written).
+ * STAGE0_PROGRESS_SECONDS (5: a progress line to /log while the image is written), STAGE0_STALL_SECONDS (300: fail
+ * when nothing reached the disk for that long).
  */
 export const INSTALL_AGENT_SCRIPT = `#!/bin/sh
 set -o pipefail 2>/dev/null
@@ -25,6 +26,7 @@ DEV_DIR=\${STAGE0_DEV_DIR:-/dev}
 TMP=\${STAGE0_TMP:-/tmp}
 REBOOT_CMD=\${STAGE0_REBOOT_CMD:-reboot -f}
 PROGRESS_SECONDS=\${STAGE0_PROGRESS_SECONDS:-5}
+STALL_SECONDS=\${STAGE0_STALL_SECONDS:-300}
 say() { echo "stage0-install: $*"; }
 [ -n "$STAGE0_SERVER" ] && [ -n "$STAGE0_TOKEN" ] || { say "no stage0.server / stage0.token on the kernel command line"; echo "${INSTALL_FAILED_MARKER} no token"; exit 1; }
 BASE="$STAGE0_SERVER/api/v1/install/$STAGE0_TOKEN"
@@ -70,16 +72,24 @@ t0=$(date +%s)
 rm -f "$TMP/write.rc"
 # In the background so progress can be reported; the exit status comes back through a file (pipefail: any stage).
 ( wget -q -O- "$IMAGE_URL" | $unpack | dd of="$DEV" bs=1M conv=notrunc 2>"$TMP/dd.err"; echo $? > "$TMP/write.rc" ) &
+writer=$!
 stat_file="$SYS_BLOCK/\${DEV##*/}/stat"
 w0=$(awk '{print $7}' "$stat_file" 2>/dev/null)
-n=0
+n=0; last=$w0; still=0
 while [ ! -s "$TMP/write.rc" ]; do
   sleep 1; n=$((n+1))
+  [ -n "$w0" ] || continue
   # Sectors written to the disk (field 7 of the block device's stat) since the write began.
-  if [ $((n % PROGRESS_SECONDS)) = 0 ] && [ -n "$w0" ] && [ ! -s "$TMP/write.rc" ]; then
-    w=$(awk '{print $7}' "$stat_file" 2>/dev/null)
-    log "progress: $(( (\${w:-$w0} - w0) / 2048 )) of $((IMAGE_SIZE / 1048576)) MiB written after $n s"
+  w=$(awk '{print $7}' "$stat_file" 2>/dev/null)
+  if [ "$w" = "$last" ]; then still=$((still+1)); else still=0; last=$w; fi
+  if [ $still -ge $STALL_SECONDS ] && [ ! -s "$TMP/write.rc" ]; then
+    # busybox wget has no timeout: a server that stops sending would hold the install forever.
+    # (no pkill in busybox here: the writer's children are found by their parent PID, field 4 of /proc/<pid>/stat)
+    for p in /proc/[0-9]*; do [ "$(awk '{print $4}' "$p/stat" 2>/dev/null)" = "$writer" ] && kill "\${p#/proc/}" 2>/dev/null; done
+    wait
+    fail "the image download stalled: nothing written for $STALL_SECONDS s"
   fi
+  [ $((n % PROGRESS_SECONDS)) = 0 ] && [ ! -s "$TMP/write.rc" ] && log "progress: $(( (\${w:-$w0} - w0) / 2048 )) of $((IMAGE_SIZE / 1048576)) MiB written after $n s"
 done
 wait
 [ "$(cat "$TMP/write.rc")" = 0 ] || fail "writing the image failed: $(tail -n 1 "$TMP/dd.err")"
