@@ -36,9 +36,7 @@ export class ReadTransfer {
   readonly done: Promise<TransferResult>;
   private resolve!: (r: TransferResult) => void;
   private state: 'new' | 'oack' | 'data' | 'done' = 'new';
-  /** Events waiting while a step awaits a file read; `busy` while one runs. */
-  private readonly steps: Array<() => void | Promise<void>> = [];
-  private busy = false;
+  private queue: Promise<void> = Promise.resolve();
   /** Absolute (not 16-bit) numbers: highest block acknowledged, highest sent, the final one. */
   private acked = 0;
   private sent = 0;
@@ -48,9 +46,6 @@ export class ReadTransfer {
   private timeoutMs: number;
   private cancelTimer: (() => void) | undefined;
   private timerGeneration = 0;
-  /** When the current window times out, and when the one armed timer fires (it is moved, not re-created, per window). */
-  private deadline = 0;
-  private firesAt = 0;
 
   constructor(private readonly o: ReadTransferOptions) {
     this.done = new Promise((r) => (this.resolve = r));
@@ -80,36 +75,11 @@ export class ReadTransfer {
     this.enqueue(() => this.fail(ErrorCode.NOT_DEFINED, reason));
   }
 
-  /**
-   * Events run one at a time, in order, so an ACK never interleaves with a window being read. A step that
-   * completes synchronously (file in memory) runs at once: no promise hop per ACK on the lock-step path.
-   */
+  /** Events run one at a time, in order, so an ACK never interleaves with a window being read. */
   private enqueue(step: () => void | Promise<void>): void {
-    this.steps.push(step);
-    if (!this.busy) this.drain();
-  }
-
-  private drain(): void {
-    this.busy = true;
-    for (let step = this.steps.shift(); step; step = this.steps.shift()) {
-      if (this.state === 'done') continue;
-      let r: void | Promise<void>;
-      try {
-        r = step();
-      } catch (err) {
-        this.readFailed(err);
-        continue;
-      }
-      if (r instanceof Promise) {
-        void r.catch((err: unknown) => this.readFailed(err)).then(() => this.drain());
-        return; // still busy: later events wait for this one
-      }
-    }
-    this.busy = false;
-  }
-
-  private readFailed(err: unknown): void {
-    this.fail(ErrorCode.NOT_DEFINED, `read error: ${err instanceof Error ? err.message : String(err)}`);
+    this.queue = this.queue
+      .then(() => (this.state === 'done' ? undefined : step()))
+      .catch((err: unknown) => this.fail(ErrorCode.NOT_DEFINED, `read error: ${err instanceof Error ? err.message : String(err)}`));
   }
 
   private onPacket(p: TftpPacket): void | Promise<void> {
@@ -157,20 +127,13 @@ export class ReadTransfer {
   }
 
   /** Sends blocks acked+1 .. acked+windowsize (fewer at the end of the file) and waits for an ACK. */
-  private sendWindow(): void | Promise<void> {
+  private async sendWindow(): Promise<void> {
     const { blksize, windowsize } = this.o.negotiated;
     const first = this.acked + 1;
     const last = Math.min(first + windowsize - 1, this.lastBlock);
     const offset = (first - 1) * blksize;
     const length = Math.max(0, Math.min(this.o.file.size - offset, (last - first + 1) * blksize));
-    if (length === 0) return this.emitWindow(first, last, length, Buffer.alloc(0));
-    const { file } = this.o;
-    if (file.readSync) return this.emitWindow(first, last, length, file.readSync(offset, length));
-    return file.read(offset, length).then((chunk) => this.emitWindow(first, last, length, chunk));
-  }
-
-  private emitWindow(first: number, last: number, length: number, chunk: Buffer): void {
-    const { blksize } = this.o.negotiated;
+    const chunk = length > 0 ? await this.o.file.read(offset, length) : Buffer.alloc(0);
     if (this.state === 'done') return;
     if (chunk.length < length) return this.fail(ErrorCode.NOT_DEFINED, 'file shrank during the transfer');
     for (let b = first; b <= last; b++) {
@@ -181,24 +144,10 @@ export class ReadTransfer {
     this.arm();
   }
 
-  /** (Re)starts the wait for an ACK: one timer per transfer, moved lazily (setTimeout per packet showed in profiles). */
   private arm(): void {
-    ++this.timerGeneration;
-    this.deadline = this.o.clock.now() + this.timeoutMs;
-    if (this.cancelTimer && this.firesAt <= this.deadline) return; // fires early, then waits the rest
     this.cancelTimer?.();
-    this.schedule(this.timeoutMs);
-  }
-
-  private schedule(ms: number): void {
-    this.firesAt = this.o.clock.now() + ms;
-    this.cancelTimer = this.o.clock.setTimer(ms, () => {
-      this.cancelTimer = undefined;
-      const left = this.deadline - this.o.clock.now();
-      if (left > 0) return this.schedule(left);
-      const generation = this.timerGeneration;
-      this.enqueue(() => this.onTimeout(generation));
-    });
+    const generation = ++this.timerGeneration;
+    this.cancelTimer = this.o.clock.setTimer(this.timeoutMs, () => this.enqueue(() => this.onTimeout(generation)));
   }
 
   private fail(code: number, reason: string): void {
@@ -211,7 +160,6 @@ export class ReadTransfer {
     if (this.state === 'done') return;
     this.state = 'done';
     this.cancelTimer?.();
-    this.cancelTimer = undefined;
     this.timerGeneration++;
     const bytes = Math.min(this.acked * this.o.negotiated.blksize, this.o.file.size);
     this.resolve({ ...r, bytes, retransmits: this.retransmits });
