@@ -33,9 +33,10 @@ export async function ensureInitialAdmin(store: AuthStore, dataDir: string, logg
     if (err instanceof DomainError && err.kind === 'conflict') return undefined;
     throw err;
   }
+  // The password goes only to the 0600 file: logs are often shipped to places the operator does not control.
   logger.warn(
-    { user: 'admin', password, file },
-    `first start: created administrator 'admin' with a one-time password (also in ${file}, mode 0600). ` +
+    { user: 'admin', file },
+    `first start: created administrator 'admin'; its one-time password is in ${file} (mode 0600). ` +
       `Log in with: stage0 login --user admin; then set your own password with: stage0 user passwd; and delete the file.`,
   );
   return file;
