@@ -2,18 +2,9 @@
 // installer's failure reason can never inject lines into a boot script or config.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSocket } from 'node:dgram';
 import { call, startTestServer, type TestServer } from '../support/stage0-server.ts';
 import { tftpTestGet } from '../../src/net/tftp-test-client.ts';
-
-const freeUdpPort = () =>
-  new Promise<number>((resolve) => {
-    const s = createSocket('udp4');
-    s.bind(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
+import { freeUdpPort } from '../support/free-udp-port.ts';
 
 describe('provisioning: TFTP configs and hostile reasons', () => {
   let s: TestServer;

@@ -4,20 +4,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 
-import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { call, startTestServer, type TestServer } from '../support/stage0-server.ts';
 import { tftpTestGet } from '../../src/net/tftp-test-client.ts';
-
-const freeUdpPort = () =>
-  new Promise<number>((resolve) => {
-    const s = createSocket('udp4');
-    s.bind(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
+import { freeUdpPort } from '../support/free-udp-port.ts';
 
 describe('TFTP-generated boot configs', () => {
   let s: TestServer;

@@ -2,25 +2,16 @@
 // token when it installs — only to the address that MAC holds when it knows it: here B's MAC holds a DHCP lease on
 // 10.0.0.66, so the test client on 127.0.0.1 is refused B's and still gets A's (no lease: nothing known, allowed).
 import assert from 'node:assert/strict';
-import { createSocket } from 'node:dgram';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { tftpTestGet } from '../../src/net/tftp-test-client.ts';
 import { openStores } from '../../src/store/open-store.ts';
 import { call, startTestServer, type TestServer } from '../support/stage0-server.ts';
+import { freeUdpPort } from '../support/free-udp-port.ts';
 
 const A = { name: 'na', mac: '52:54:00:00:c0:01' };
 const B = { name: 'nb', mac: '52:54:00:00:c0:02' };
 const pxeName = (mac: string) => `pxelinux.cfg/01-${mac.replace(/:/g, '-')}`;
-
-const freeUdpPort = () =>
-  new Promise<number>((resolve) => {
-    const s = createSocket('udp4');
-    s.bind(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 
 describe('boot script and generated configs only for the address a MAC holds', () => {
   let s: TestServer;

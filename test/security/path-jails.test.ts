@@ -10,18 +10,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { tftpTestGet } from '../../src/net/tftp-test-client.ts';
 import { startTestServer, type TestServer } from '../support/stage0-server.ts';
+import { freeUdpPort } from '../support/free-udp-port.ts';
 
 const SECRET = 'SECRET-OUTSIDE-THE-JAIL';
 const OK = 'inside the jail';
-
-const freeUdpPort = () =>
-  new Promise<number>((resolve) => {
-    const s = createSocket('udp4');
-    s.bind(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 
 /** Raw request: the path goes on the wire exactly as written (fetch/URL would resolve the dots first). */
 function rawGet(base: string, rawPath: string): Promise<{ status: number; body: string }> {
