@@ -3,17 +3,8 @@ import type { Command } from 'commander';
 import { CliError } from '../api-client.ts';
 import { clientOf, print, printJson } from '../cli-context.ts';
 import { formatTable } from '../format-table.ts';
+import type { Profile } from '../../domain/provisioning/profile.ts';
 
-interface Profile {
-  name: string;
-  kernel: string;
-  initrd: string | null;
-  cmdline: string;
-  template: string | null;
-  image: string | null;
-  installTimeout: number | null;
-  version: number;
-}
 
 const KEYS = ['kernel', 'initrd', 'cmdline', 'template', 'image', 'installTimeout', 'timeout'] as const;
 
