@@ -1,4 +1,5 @@
 // The two shell scripts of the lab's busybox initramfs: /init (boot, DHCP, call back, power off) and udhcpc's hook.
+import { CONSOLE_REDIRECT, INIT_MOUNTS, LOAD_MODULES, firstNicDhcp } from './busybox-init.ts';
 
 /** Printed on the serial console once the callback succeeded; tests and `lab` wait for it. */
 export const CALLBACK_OK_MARKER = 'STAGE0-CALLBACK-OK';
@@ -12,27 +13,14 @@ export const CALLBACK_FAILED_MARKER = 'STAGE0-CALLBACK-FAILED';
  * kernel command line; the VM adds `?mac=<mac>&status=up` (or `&…` if the URL has a query already).
  */
 export const INIT_SCRIPT = `#!/bin/sh
-export PATH=/bin:/sbin:/usr/bin:/usr/sbin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev 2>/dev/null
-[ -c /dev/console ] && exec </dev/console >/dev/console 2>&1
+${INIT_MOUNTS}
+${CONSOLE_REDIRECT}
 echo "stage0-lab: init up, kernel $(uname -r)"
-for m in $(cat /lib/modules/order); do insmod /lib/modules/$m.ko 2>/dev/null; done
-ip link set lo up
-n=0; ifc=
-while [ -z "$ifc" ] && [ $n -lt 100 ]; do
-  for d in /sys/class/net/*; do case "\${d##*/}" in lo|sit*|tunl*) ;; *) ifc=\${d##*/}; break ;; esac; done
-  [ -n "$ifc" ] || { sleep 0.1; n=$((n+1)); }
-done
-[ -n "$ifc" ] || { echo "stage0-lab: no network interface"; echo ${CALLBACK_FAILED_MARKER}; poweroff -f; }
-mac=$(cat /sys/class/net/$ifc/address)
-ip link set "$ifc" up
-n=0
-while [ "$(cat /sys/class/net/$ifc/carrier 2>/dev/null)" != 1 ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done
-if ! udhcpc -i "$ifc" -s /usr/share/udhcpc/default.script -f -q -n -t 20 -T 1; then
-  echo "stage0-lab: DHCP failed on $ifc"; echo ${CALLBACK_FAILED_MARKER} mac=$mac; poweroff -f
-fi
+${LOAD_MODULES}
+${firstNicDhcp(
+  `echo "stage0-lab: no network interface"; echo ${CALLBACK_FAILED_MARKER}; poweroff -f`,
+  `echo "stage0-lab: DHCP failed on $ifc"; echo ${CALLBACK_FAILED_MARKER} mac=$mac; poweroff -f`,
+)}
 url=
 for arg in $(cat /proc/cmdline); do
   case "$arg" in stage0.callback=*) url=\${arg#stage0.callback=} ;; esac
@@ -49,19 +37,5 @@ if [ $ok = 1 ]; then echo "${CALLBACK_OK_MARKER} mac=$mac tries=$try"; else echo
 poweroff -f
 `;
 
-/** busybox udhcpc does not configure the interface itself: this hook does (deconfig / bound / renew). */
-export const UDHCPC_SCRIPT = `#!/bin/sh
-case "$1" in
-  deconfig)
-    ip -4 addr flush dev "$interface"
-    ip link set "$interface" up
-    ;;
-  bound|renew)
-    ip -4 addr flush dev "$interface"
-    ip addr add "$ip/\${mask:-24}" \${broadcast:+broadcast "$broadcast"} dev "$interface"
-    for r in $router; do ip route add default via "$r" dev "$interface" 2>/dev/null; break; done
-    echo "stage0-lab: udhcpc $1 $interface ip=$ip/\${mask:-24} router=$router"
-    ;;
-esac
-exit 0
-`;
+/** The udhcpc hook, shared by every image (src/lab/busybox-init.ts). */
+export { UDHCPC_SCRIPT } from './busybox-init.ts';

@@ -1,4 +1,5 @@
 // /init of the provisioning environment (busybox sh): mounts, loads drivers, DHCPs, then runs the mode from the cmdline.
+import { CONSOLE_REDIRECT, INIT_MOUNTS } from '../lab/busybox-init.ts';
 
 /** Every progress line on the serial console starts with this; tests and operators grep for it. */
 export const ENV_LOG_PREFIX = 'stage0-env:';
@@ -22,13 +23,10 @@ export const INSTALL_SCRIPT_PATH = '/usr/lib/stage0/install.sh';
  * The NIC that DHCPs is the first with carrier: e1000 needs 1–2 s after link up and DISCOVERs sent before are lost.
  */
 export const ENV_INIT_SCRIPT = `#!/bin/sh
-export PATH=/bin:/sbin:/usr/bin:/usr/sbin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev 2>/dev/null
+${INIT_MOUNTS}
 mkdir -p /dev/pts /run /tmp
 mount -t devpts devpts /dev/pts 2>/dev/null
-[ -c /dev/console ] && exec </dev/console >/dev/console 2>&1
+${CONSOLE_REDIRECT}
 log() { echo "${ENV_LOG_PREFIX} $*"; }
 log "init up, kernel $(uname -r), $(cat /etc/stage0-env-version 2>/dev/null)"
 STAGE0_MODE=discover; STAGE0_SERVER=; STAGE0_TOKEN=
@@ -99,20 +97,5 @@ case "$STAGE0_MODE" in
 esac
 `;
 
-/** busybox udhcpc does not configure the interface itself: this hook does (deconfig / bound / renew). */
-export const ENV_UDHCPC_SCRIPT = `#!/bin/sh
-case "$1" in
-  deconfig)
-    ip -4 addr flush dev "$interface"
-    ip link set "$interface" up
-    ;;
-  bound|renew)
-    ip -4 addr flush dev "$interface"
-    ip addr add "$ip/\${mask:-24}" \${broadcast:+broadcast "$broadcast"} dev "$interface"
-    for r in $router; do ip route add default via "$r" dev "$interface" 2>/dev/null; break; done
-    : > /etc/resolv.conf
-    for d in $dns; do echo "nameserver $d" >> /etc/resolv.conf; done
-    ;;
-esac
-exit 0
-`;
+/** The udhcpc hook shared by every image (it also writes /etc/resolv.conf). */
+export { UDHCPC_SCRIPT as ENV_UDHCPC_SCRIPT } from '../lab/busybox-init.ts';

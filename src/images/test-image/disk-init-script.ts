@@ -1,5 +1,6 @@
 // /init of the test image's system on disk: finds the install seed on a disk, brings the NIC up, calls UP_URL once, powers off.
 import { SEED_LBA, SEED_MAGIC, SEED_SECTORS } from '../seed-region.ts';
+import { CONSOLE_REDIRECT, INIT_MOUNTS, LOAD_MODULES, firstNicDhcp } from '../../lab/busybox-init.ts';
 
 /** Printed as soon as the on-disk system's init runs (the disk booted). */
 export const DISK_BOOTED_MARKER = 'STAGE0-DISK-BOOTED';
@@ -14,13 +15,10 @@ export const DISK_UP_FAILED_MARKER = 'STAGE0-DISK-UP-FAILED';
  * (at most 5 tries): "up" is reported once per boot. The NIC bring-up follows the lab's init (carrier wait, udhcpc hook).
  */
 export const DISK_INIT_SCRIPT = `#!/bin/sh
-export PATH=/bin:/sbin:/usr/bin:/usr/sbin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev 2>/dev/null
-[ -c /dev/console ] && exec </dev/console >/dev/console 2>&1
+${INIT_MOUNTS}
+${CONSOLE_REDIRECT}
 echo "${DISK_BOOTED_MARKER} kernel $(uname -r)"
-for m in $(cat /lib/modules/order); do insmod /lib/modules/$m.ko 2>/dev/null; done
+${LOAD_MODULES}
 fail() { echo "${DISK_UP_FAILED_MARKER} $*"; sync; poweroff -f; sleep 5; exit 1; }
 seed=; disk=; n=0
 while [ -z "$seed" ] && [ $n -lt 50 ]; do
@@ -36,18 +34,7 @@ done
 UP_URL=$(echo "$seed" | sed -n "s/^UP_URL='\\([^']*\\)'$/\\1/p" | head -n 1)
 [ -n "$UP_URL" ] || fail "seed on $disk has no UP_URL"
 echo "stage0-disk: seed on $disk"
-ip link set lo up
-n=0; ifc=
-while [ -z "$ifc" ] && [ $n -lt 100 ]; do
-  for d in /sys/class/net/*; do case "\${d##*/}" in lo|sit*|tunl*) ;; *) ifc=\${d##*/}; break ;; esac; done
-  [ -n "$ifc" ] || { sleep 0.1; n=$((n+1)); }
-done
-[ -n "$ifc" ] || fail "no network interface"
-mac=$(cat /sys/class/net/$ifc/address)
-ip link set "$ifc" up
-n=0
-while [ "$(cat /sys/class/net/$ifc/carrier 2>/dev/null)" != 1 ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done
-udhcpc -i "$ifc" -s /usr/share/udhcpc/default.script -f -q -n -t 20 -T 1 || fail "DHCP failed on $ifc mac=$mac"
+${firstNicDhcp('fail "no network interface"', 'fail "DHCP failed on $ifc mac=$mac"')}
 ok=0; try=0
 while [ $ok = 0 ] && [ $try -lt 5 ]; do
   try=$((try+1))
