@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { encodeCpioNewc, S_IFDIR, S_IFLNK, S_IFREG, type CpioEntry } from './cpio-newc.ts';
-import { run } from './exec.ts';
+import { BUSYBOX, busyboxInitramfsEntries, requireStaticBusybox } from './busybox-initramfs.ts';
+import { encodeCpioNewc } from './cpio-newc.ts';
 import { withFileLock } from './file-lock.ts';
 import { INIT_SCRIPT, UDHCPC_SCRIPT } from './initramfs-scripts.ts';
 import { cachedKernel, chooseKernelPackage, downloadKernelDeb, extractKernel, type KernelFiles } from './kernel-package.ts';
@@ -17,28 +17,6 @@ export interface BootAssets {
 
 /** Bump when the initramfs layout changes so cached assets are rebuilt. */
 const LAYOUT_VERSION = 1;
-const BUSYBOX = '/bin/busybox';
-
-/** Fails with the Debian package to install when busybox-static is missing (a dynamic busybox cannot run in the initramfs). */
-async function requireStaticBusybox(): Promise<void> {
-  const r = await run('dpkg-query', ['-W', '-f=${Status}', 'busybox-static'], { allowFail: true });
-  if (!r.stdout.includes('install ok installed') || !existsSync(BUSYBOX)) {
-    throw new Error('busybox-static is not installed: apt-get install -y --no-install-recommends busybox-static');
-  }
-}
-
-async function initramfsEntries(kernel: KernelFiles): Promise<CpioEntry[]> {
-  const dirs = ['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'usr/share', 'usr/share/udhcpc', 'dev', 'proc', 'sys', 'tmp', 'run', 'etc', 'lib', 'lib/modules'];
-  const entries: CpioEntry[] = dirs.map((name) => ({ name, mode: S_IFDIR | 0o755 }));
-  entries.push({ name: 'bin/busybox', mode: S_IFREG | 0o755, data: readFileSync(BUSYBOX) });
-  const applets = (await run(BUSYBOX, ['--list-full'])).stdout.split('\n').filter((a) => a && a !== 'bin/busybox');
-  for (const applet of applets) entries.push({ name: applet, mode: S_IFLNK | 0o777, data: '/bin/busybox' });
-  entries.push({ name: 'init', mode: S_IFREG | 0o755, data: INIT_SCRIPT });
-  entries.push({ name: 'usr/share/udhcpc/default.script', mode: S_IFREG | 0o755, data: UDHCPC_SCRIPT });
-  for (const m of kernel.modules) entries.push({ name: `lib/modules/${m.name}.ko`, mode: S_IFREG | 0o644, data: readFileSync(m.path) });
-  entries.push({ name: 'lib/modules/order', mode: S_IFREG | 0o644, data: kernel.modules.map((m) => m.name).join('\n') + '\n' });
-  return entries;
-}
 
 function writeAtomic(path: string, data: Buffer): void {
   writeFileSync(`${path}.tmp`, data);
@@ -71,7 +49,7 @@ async function build(cacheDir: string, outDir: string): Promise<BootAssets> {
     return result;
   }
   mkdirSync(outDir, { recursive: true });
-  const cpio = encodeCpioNewc(await initramfsEntries(kernel));
+  const cpio = encodeCpioNewc(await busyboxInitramfsEntries(kernel, INIT_SCRIPT));
   writeAtomic(join(outDir, 'initrd.gz'), gzipSync(cpio, { level: 9 }));
   copyFileSync(kernel.vmlinuz, join(outDir, 'vmlinuz.tmp'));
   renameSync(join(outDir, 'vmlinuz.tmp'), join(outDir, 'vmlinuz'));

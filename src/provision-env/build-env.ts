@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { encodeCpioNewc, S_IFDIR, S_IFLNK, S_IFREG, type CpioEntry } from '../lab/cpio-newc.ts';
-import { run } from '../lab/exec.ts';
+import { BUSYBOX, busyboxInitramfsEntries, requireStaticBusybox } from '../lab/busybox-initramfs.ts';
+import { encodeCpioNewc, type CpioEntry } from '../lab/cpio-newc.ts';
 import { withFileLock } from '../lab/file-lock.ts';
 import { cachedKernel, extractKernel, type KernelFiles } from '../lab/kernel-package.ts';
 import { DISCOVERY_AGENT_SCRIPT } from './discovery-agent.ts';
@@ -20,7 +20,6 @@ export const ENV_MANIFEST_FILE = 'env.json';
 export const DEFAULT_ENV_CACHE_DIR = '/var/tmp/stage0-env-cache';
 /** Bump when the initramfs layout changes so cached builds are redone. */
 const LAYOUT_VERSION = 1;
-const BUSYBOX = '/bin/busybox';
 
 export interface BuildEnvOptions {
   /** Receives vmlinuz, initrd.gz and env.json. */
@@ -50,31 +49,19 @@ interface Manifest {
   builtAt: string;
 }
 
-async function requireStaticBusybox(): Promise<void> {
-  const r = await run('dpkg-query', ['-W', '-f=${Status}', 'busybox-static'], { allowFail: true });
-  if (!r.stdout.includes('install ok installed') || !existsSync(BUSYBOX)) {
-    throw new Error('busybox-static is not installed: apt-get install -y --no-install-recommends busybox-static');
-  }
-}
-
-async function initramfsEntries(kernel: KernelFiles, hash: string): Promise<CpioEntry[]> {
-  const dirs = ['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'usr/lib', 'usr/lib/stage0', 'usr/share', 'usr/share/udhcpc', 'dev', 'proc', 'sys', 'tmp', 'run', 'etc', 'root', 'lib', 'lib/modules'];
-  const entries: CpioEntry[] = dirs.map((name) => ({ name, mode: S_IFDIR | 0o755 }));
-  entries.push({ name: 'bin/busybox', mode: S_IFREG | 0o755, data: readFileSync(BUSYBOX) });
-  const applets = (await run(BUSYBOX, ['--list-full'])).stdout.split('\n').filter((a) => a && a !== 'bin/busybox');
-  for (const applet of applets) entries.push({ name: applet, mode: S_IFLNK | 0o777, data: '/bin/busybox' });
-  const file = (name: string, data: string | Buffer, mode = 0o644) => entries.push({ name, mode: S_IFREG | mode, data });
-  file('init', ENV_INIT_SCRIPT, 0o755);
-  file('usr/share/udhcpc/default.script', ENV_UDHCPC_SCRIPT, 0o755);
-  file(DISCOVER_SCRIPT_PATH.slice(1), DISCOVERY_AGENT_SCRIPT, 0o755);
-  file(INSTALL_SCRIPT_PATH.slice(1), INSTALL_AGENT_SCRIPT, 0o755);
-  file('etc/stage0-env-version', `stage0-env ${hash.slice(0, 12)} ${kernel.deb}\n`);
-  file('etc/profile', "PS1='stage0-env# '\nexport PATH=/bin:/sbin:/usr/bin:/usr/sbin\n");
-  file('etc/passwd', 'root:x:0:0:root:/root:/bin/sh\n');
-  file('etc/group', 'root:x:0:\n');
-  for (const m of kernel.modules) file(`lib/modules/${m.name}.ko`, readFileSync(m.path));
-  file('lib/modules/order', kernel.modules.map((m) => m.name).join('\n') + '\n');
-  return entries;
+/** The shared busybox skeleton plus the mode scripts, a login shell's files and the build's version stamp. */
+function initramfsEntries(kernel: KernelFiles, hash: string): Promise<CpioEntry[]> {
+  return busyboxInitramfsEntries(kernel, ENV_INIT_SCRIPT, {
+    dirs: ['usr/lib', 'usr/lib/stage0', 'root'],
+    files: [
+      { name: DISCOVER_SCRIPT_PATH.slice(1), data: DISCOVERY_AGENT_SCRIPT, mode: 0o755 },
+      { name: INSTALL_SCRIPT_PATH.slice(1), data: INSTALL_AGENT_SCRIPT, mode: 0o755 },
+      { name: 'etc/stage0-env-version', data: `stage0-env ${hash.slice(0, 12)} ${kernel.deb}\n` },
+      { name: 'etc/profile', data: "PS1='stage0-env# '\nexport PATH=/bin:/sbin:/usr/bin:/usr/sbin\n" },
+      { name: 'etc/passwd', data: 'root:x:0:0:root:/root:/bin/sh\n' },
+      { name: 'etc/group', data: 'root:x:0:\n' },
+    ],
+  });
 }
 
 function writeAtomic(path: string, data: Buffer | string): void {

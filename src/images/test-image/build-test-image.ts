@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { encodeCpioNewc, S_IFDIR, S_IFLNK, S_IFREG, type CpioEntry } from '../../lab/cpio-newc.ts';
-import { run } from '../../lab/exec.ts';
+import { BUSYBOX, busyboxInitramfsEntries, requireStaticBusybox } from '../../lab/busybox-initramfs.ts';
+import { encodeCpioNewc } from '../../lab/cpio-newc.ts';
 import { withFileLock } from '../../lab/file-lock.ts';
 import { UDHCPC_SCRIPT } from '../../lab/initramfs-scripts.ts';
 import { cachedKernel, chooseKernelPackage, downloadKernelDeb, extractKernel, NIC_MODULES, type KernelFiles } from '../../lab/kernel-package.ts';
@@ -14,7 +14,6 @@ import { DISK_INIT_SCRIPT, startupNsh } from './disk-init-script.ts';
 
 /** Bump when the image layout changes so cached images are rebuilt. */
 const LAYOUT_VERSION = 2;
-const BUSYBOX = '/bin/busybox';
 /** NICs as in the lab, plus the disk driver the on-disk system needs to read its seed (Debian builds virtio_blk as a module). */
 const MODULES = [...NIC_MODULES, 'virtio_blk'] as const;
 export const TEST_IMAGE_CMDLINE = 'console=ttyS0 panic=-1';
@@ -27,32 +26,12 @@ export interface TestImage {
   inputsHash: string;
 }
 
-async function initramfs(kernel: KernelFiles): Promise<Buffer> {
-  const dirs = ['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'usr/share', 'usr/share/udhcpc', 'dev', 'proc', 'sys', 'tmp', 'run', 'etc', 'lib', 'lib/modules'];
-  const entries: CpioEntry[] = dirs.map((name) => ({ name, mode: S_IFDIR | 0o755 }));
-  entries.push({ name: 'bin/busybox', mode: S_IFREG | 0o755, data: readFileSync(BUSYBOX) });
-  const applets = (await run(BUSYBOX, ['--list-full'])).stdout.split('\n').filter((a) => a && a !== 'bin/busybox');
-  for (const applet of applets) entries.push({ name: applet, mode: S_IFLNK | 0o777, data: '/bin/busybox' });
-  entries.push({ name: 'init', mode: S_IFREG | 0o755, data: DISK_INIT_SCRIPT });
-  entries.push({ name: 'usr/share/udhcpc/default.script', mode: S_IFREG | 0o755, data: UDHCPC_SCRIPT });
-  for (const m of kernel.modules) entries.push({ name: `lib/modules/${m.name}.ko`, mode: S_IFREG | 0o644, data: readFileSync(m.path) });
-  entries.push({ name: 'lib/modules/order', mode: S_IFREG | 0o644, data: `${kernel.modules.map((m) => m.name).join('\n')}\n` });
-  return gzipSync(encodeCpioNewc(entries), { level: 9 });
-}
-
-async function requireTools(): Promise<void> {
-  const r = await run('dpkg-query', ['-W', '-f=${Status}', 'busybox-static'], { allowFail: true });
-  if (!r.stdout.includes('install ok installed') || !existsSync(BUSYBOX)) {
-    throw new Error('busybox-static is not installed: apt-get install -y --no-install-recommends busybox-static');
-  }
-}
-
 /**
  * Builds (or reuses) the test image in cacheDir/test-image/<inputs hash>.img. The kernel .deb and its extracted files
  * are shared with the lab (cacheDir/debs, cacheDir/kernel). Inputs: kernel package, busybox, scripts, layout version.
  */
 export async function buildTestImage(cacheDir: string): Promise<TestImage> {
-  await requireTools();
+  await requireStaticBusybox();
   mkdirSync(cacheDir, { recursive: true });
   return withFileLock(join(cacheDir, '.build.lock'), async () => {
     const deb = await downloadKernelDeb(join(cacheDir, 'debs'), await chooseKernelPackage());
@@ -67,7 +46,7 @@ export async function buildTestImage(cacheDir: string): Promise<TestImage> {
     if (existsSync(out) && existsSync(metaFile)) return JSON.parse(readFileSync(metaFile, 'utf8')) as TestImage;
     const files = [
       { name: 'vmlinuz', data: readFileSync(kernel.vmlinuz) },
-      { name: 'initrd.img', data: await initramfs(kernel) },
+      { name: 'initrd.img', data: gzipSync(encodeCpioNewc(await busyboxInitramfsEntries(kernel, DISK_INIT_SCRIPT)), { level: 9 }) },
       { name: 'startup.nsh', data: Buffer.from(startupNsh(TEST_IMAGE_CMDLINE)) },
     ];
     // The BIOS stub only shows a BIOS machine reached the disk; the image boots for real under UEFI.
