@@ -162,7 +162,9 @@ describe('rpower all stat over 24 lab BMCs and 3 faulty ones', () => {
     assert.equal(inv.code, 0, inv.stderr);
     assert.deepEqual(inv.stdout.trim().split('\n').sort(), ['rf01', 'rf02', 'rf03', 'rf04'].map((n) => `${n}: vendor=stage0-lab model=RF-Sim serial=SN-${n}`));
     let kinds: string[] = [];
-    for (let i = 0; i < 40 && kinds.length < 5; i++) {
+    // Events are written in batches: wait (bounded) until the last command's event is visible, not for a count
+    // (earlier tests in this file add power.rpower events of their own).
+    for (let i = 0; i < 200 && kinds.at(-1) !== 'power.rinv'; i++) {
       kinds = (await api('GET', '/events?nodes=rf01&kind=power.rpower,power.rsetboot,power.rinv')).body.items.map((e: { kind: string }) => e.kind);
       await new Promise((r) => setTimeout(r, 50));
     }
