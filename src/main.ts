@@ -61,7 +61,7 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
     const provisioning = createProvisioning({ store: provisioningStore, inventory, images, templates: directoryTemplates(templateDirs), settings: provisioningSettings(config.provisioning, bootSettings(config)) }, planBoot);
     const power = new BulkPowerService({ nodes: inventory, drivers: defaultPowerDrivers(), box, events, nodeset: nodeSetterOf(provisioning.nodeset), ...config.power });
     const tls = await resolveApiTls(config);
-    const app = await buildApi({ inventory, apply, events: store.events, version: VERSION, provisioning: { ...provisioning, templateSource: directoryTemplates(templateDirs) }, images, auth: { store: authStore, resolve: (range) => inventory.resolveLenient(range) }, power, discovery }, { loggerInstance: logger, ...(tls && { https: { key: tls.key, cert: tls.cert } }) });
+    const app = await buildApi({ inventory, apply, events: store.events, flushEvents: () => events.flush(), version: VERSION, provisioning: { ...provisioning, templateSource: directoryTemplates(templateDirs) }, images, auth: { store: authStore, resolve: (range) => inventory.resolveLenient(range) }, power, discovery }, { loggerInstance: logger, ...(tls && { https: { key: tls.key, cert: tls.cert } }) });
     const gate = bootGate(app); // before routes are ready: confines the plain boot listener to boot endpoints
     const { httpBase, fallback } = bootSettings(config);
     bootHttpRoutes(app, {

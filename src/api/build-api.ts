@@ -26,6 +26,8 @@ export interface ApiDeps {
   inventory: InventoryService;
   apply: ApplyService;
   events: EventLog;
+  /** Writes events still waiting in the batching sink (reads of /events see the caller's own events). */
+  flushEvents?: () => Promise<void>;
   version: string;
   /** nodeset, boot states, profiles, templates, install callbacks; absent = not offered. */
   provisioning?: ProvisioningApiDeps;
@@ -74,7 +76,7 @@ export async function buildApi(deps: ApiDeps, options: FastifyServerOptions = {}
       nodeRoutes(api, deps.inventory);
       groupRoutes(api, deps.inventory);
       siteRoutes(api, deps.inventory);
-      eventRoutes(api, deps.inventory, deps.events);
+      eventRoutes(api, deps.inventory, deps.events, deps.flushEvents);
       inventoryDocRoutes(api, deps.apply);
       if (deps.provisioning) provisioningRoutes(api, deps.provisioning);
       auth?.register(api);

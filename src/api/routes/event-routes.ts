@@ -13,7 +13,11 @@ interface EventQuery {
   limit?: number;
 }
 
-export function eventRoutes(app: FastifyInstance, inventory: InventoryService, events: EventLog): void {
+/**
+ * `flushPending` writes the events still waiting in the batching sink before a read: whoever just acted (an operator,
+ * a test, a script) sees its own events at once instead of up to one batch delay later.
+ */
+export function eventRoutes(app: FastifyInstance, inventory: InventoryService, events: EventLog, flushPending?: () => Promise<void>): void {
   app.get<{ Querystring: EventQuery }>(
     '/events',
     {
@@ -37,6 +41,7 @@ export function eventRoutes(app: FastifyInstance, inventory: InventoryService, e
     async (req) => {
       const q = req.query;
       const limit = q.limit ?? 1000;
+      await flushPending?.();
       const items = await events.query({
         ...(q.nodes && { nodes: await inventory.resolveLenient(q.nodes) }),
         ...(q.kind && { kinds: q.kind.split(',').map((k) => k.trim()).filter(Boolean) }),
