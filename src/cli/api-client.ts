@@ -19,11 +19,19 @@ export class ApiClient {
   constructor(readonly baseUrl: string, readonly token: string | undefined = tokenFor(baseUrl)) {}
 
   async request<T>(method: string, path: string, opts: { body?: unknown; query?: Record<string, string | number | boolean | undefined>; ifMatch?: string } = {}): Promise<ApiResponse<T>> {
-    const res = await this.send(method, path, opts);
+    return this.answer<T>(await this.send(method, path, opts));
+  }
+
+  private async answer<T>(res: Response): Promise<ApiResponse<T>> {
     const text = await res.text();
     const body = text ? parseJson(text) : undefined;
     if (!res.ok) throw new CliError(problemLine(res.status, body) + (res.status === 401 ? ' (stage0 login, or set STAGE0_TOKEN)' : ''), exitCodeOf(res.status));
     return { status: res.status, body: body as T, etag: res.headers.get('etag') ?? undefined };
+  }
+
+  /** A request whose body is a byte stream (image uploads: far bigger than the JSON bodies buffered above). */
+  async upload<T>(method: string, path: string, data: { stream: ReadableStream<Uint8Array>; size: number; type: string }, query?: Record<string, string | number | boolean | undefined>): Promise<ApiResponse<T>> {
+    return this.answer<T>(await this.send(method, path, { query, raw: data }));
   }
 
   /** A streamed answer (application/x-ndjson): one parsed JSON value per line, as the server sends them. */
@@ -42,17 +50,19 @@ export class ApiClient {
     if (buf.trim()) yield JSON.parse(buf);
   }
 
-  private async send(method: string, path: string, opts: { body?: unknown; query?: Record<string, string | number | boolean | undefined>; ifMatch?: string; accept?: string }): Promise<Response> {
+  private async send(method: string, path: string, opts: { body?: unknown; raw?: { stream: ReadableStream<Uint8Array>; size: number; type: string }; query?: Record<string, string | number | boolean | undefined>; ifMatch?: string; accept?: string }): Promise<Response> {
     const url = new URL(`/api/v1${path}`, this.baseUrl);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { accept: opts.accept ?? 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     if (opts.ifMatch) headers['if-match'] = opts.ifMatch;
+    if (opts.raw) Object.assign(headers, { 'content-type': opts.raw.type, 'content-length': String(opts.raw.size) });
+    const body = opts.raw ? { body: opts.raw.stream, duplex: 'half' as const } : opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {};
     try {
       // https: trust what docs/tls.md says (STAGE0_TLS_CA_FILE, STAGE0_TLS_FINGERPRINT, or the local self-signed certificate).
       const trust = tlsTrustFor(url);
-      return await fetchWithTrust(url, { method, headers, ...(opts.body !== undefined && { body: JSON.stringify(opts.body) }) }, trust);
+      return await fetchWithTrust(url, { method, headers, ...body }, trust);
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
       throw new CliError(`cannot reach stage0 at ${this.baseUrl} (${cause}); is it running? (stage0 serve, or set --url / STAGE0_URL)`, 3);

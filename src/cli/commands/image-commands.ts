@@ -21,38 +21,14 @@ function imageGroup(program: Command): Command {
   return program.commands.find((c) => c.name() === 'image') ?? program.command('image').description('OS images and the provisioning environment');
 }
 
-/**
- * Streams the file as the PUT body (images are far bigger than the JSON client buffers). Same URL, token and error
- * mapping as ApiClient; `token` is read structurally so this works with and without an authenticating client.
- */
+/** Streams the file as the PUT body through the API client (its token, TLS trust and error mapping). */
 async function upload(client: ApiClient, name: string, file: string, fmt: 'raw' | 'gz', replace: boolean): Promise<ImageMeta> {
   const size = (await stat(file).catch(() => {
     throw new CliError(`image add: cannot read ${file}`, 2);
   })).size;
-  const url = new URL(`/api/v1/images/${encodeURIComponent(name)}`, client.baseUrl);
-  url.searchParams.set('format', fmt);
-  if (replace) url.searchParams.set('replace', 'true');
-  const token = (client as ApiClient & { token?: string }).token;
-  const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'content-length': String(size), accept: 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  let res: Response;
-  try {
-    res = await fetch(url, { method: 'PUT', headers, body: Readable.toWeb(createReadStream(file)) as ReadableStream, duplex: 'half' } as RequestInit);
-  } catch (err) {
-    throw new CliError(`cannot reach stage0 at ${client.baseUrl} (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message})`, 3);
-  }
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    /* not JSON */
-  }
-  if (!res.ok) {
-    const detail = body && typeof body === 'object' && 'detail' in body ? String((body as { detail: unknown }).detail) : `HTTP ${res.status}`;
-    throw new CliError(`image add: ${detail}`, res.status === 404 ? 4 : res.status === 401 ? 6 : res.status === 403 ? 7 : 2);
-  }
-  return body as ImageMeta;
+  const stream = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
+  const query = { format: fmt, ...(replace && { replace: true }) };
+  return (await client.upload<ImageMeta>('PUT', `/images/${encodeURIComponent(name)}`, { stream, size, type: 'application/octet-stream' }, query)).body;
 }
 
 export function registerImageCommands(program: Command): void {
