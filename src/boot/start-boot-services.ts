@@ -83,7 +83,7 @@ export async function startBootServices(d: BootServiceDeps): Promise<RunningBoot
           reservedIps: () => d.inventory.reservedIps(),
         },
       });
-      const listener = new DhcpListener({ service, log: logger.child({ svc: 'dhcp' }) });
+      const listener = new DhcpListener({ service, receiveBufferBytes: config.dhcp.receiveBufferBytes, log: logger.child({ svc: 'dhcp' }) });
       await listener.start();
       closers.push(() => listener.stop());
       logger.info({ mode: config.dhcp.mode, interfaces: config.dhcp.interfaces }, 'DHCP listening');

@@ -96,6 +96,8 @@ export const ConfigSchema = Type.Object(
         interfaces: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
         port: Type.Integer({ minimum: 1, maximum: 65535, default: 67 }),
         subnets: Type.Array(Subnet, { default: [] }),
+        /** Kernel receive buffer per DHCP socket: room for a rack's burst of DISCOVERs (capped by net.core.rmem_max). */
+        receiveBufferBytes: Type.Integer({ minimum: 65_536, maximum: 256 * 1024 * 1024, default: 4 * 1024 * 1024 }),
         /** OFFERs to MACs not in the inventory (a random-MAC flood): how long they hold, how many per subnet (docs/security.md). */
         unknownOffers: Type.Object(
           {

@@ -1,6 +1,7 @@
 // The DHCP listener over real UDP sockets on loopback: relayed and unicast replies, drops counted.
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { decodeDhcp } from '../codec/dhcp/index.ts';
@@ -48,6 +49,11 @@ describe('DhcpListener on loopback', () => {
   after(async () => {
     await listener.stop();
     for (const s of sockets) s.close();
+  });
+
+  it('asks the kernel for a receive buffer big enough for a burst of DISCOVERs (4 MiB by default)', () => {
+    const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+    for (const got of listener.receiveBufferBytes) assert.equal(got, Math.min(4 * 1024 * 1024, rmemMax));
   });
 
   it('a relayed DISCOVER is answered unicast to giaddr on the server port', async () => {

@@ -17,6 +17,12 @@ export interface DhcpListenerOptions {
   maxInFlight?: number;
   /** How often expired leases are swept and reported, ms (default 60 000; 0 disables). */
   expireEveryMs?: number;
+  /**
+   * Kernel receive buffer asked for each socket (SO_RCVBUF), bytes (default 4 MiB). A boot storm sends a thousand
+   * DISCOVERs in one burst; with Linux's default ~208 KiB most of them are dropped by the kernel before we see them
+   * (RcvbufErrors), and each drop costs that client a 4 s PXE retry. The kernel caps it at net.core.rmem_max.
+   */
+  receiveBufferBytes?: number;
   log?: { warn(obj: object, msg: string): void };
 }
 
@@ -25,6 +31,8 @@ interface Bound {
   interface: string;
   via: 'dhcp' | 'proxy';
 }
+
+const DEFAULT_RECEIVE_BUFFER = 4 * 1024 * 1024;
 
 export class DhcpListener {
   readonly #opts: DhcpListenerOptions;
@@ -55,6 +63,7 @@ export class DhcpListener {
           await once(socket, 'listening');
           if (native) bindSocketToDevice(socket, itf.name, native);
           socket.setBroadcast(true);
+          this.#sizeReceiveBuffer(socket, itf.name);
           const bound: Bound = { socket, interface: itf.name, via };
           socket.on('message', (msg, rinfo) => void this.#onMessage(bound, msg, rinfo));
           socket.on('error', (err) => this.#opts.log?.warn({ err, interface: itf.name }, 'DHCP socket error'));
@@ -67,6 +76,26 @@ export class DhcpListener {
     const every = this.#opts.expireEveryMs ?? 60_000;
     await this.#sweep();
     if (every > 0) this.#timer = setInterval(() => void this.#sweep(), every).unref();
+  }
+
+  /** Receive buffer as granted by the kernel (Linux reports twice the size asked, for its own bookkeeping). */
+  get receiveBufferBytes(): number[] {
+    return this.#sockets.map((b) => b.socket.getRecvBufferSize() / 2);
+  }
+
+  #sizeReceiveBuffer(socket: dgram.Socket, itf: string): void {
+    const want = this.#opts.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER;
+    try {
+      socket.setRecvBufferSize(want);
+    } catch (err) {
+      this.#opts.log?.warn({ err, interface: itf }, 'DHCP socket receive buffer not set');
+      return;
+    }
+    const got = socket.getRecvBufferSize() / 2;
+    if (got < want) {
+      this.#opts.log?.warn({ interface: itf, wantBytes: want, gotBytes: got },
+        `DHCP socket receive buffer capped at ${got} bytes by net.core.rmem_max; a boot storm will lose DISCOVERs (sysctl -w net.core.rmem_max=${want})`);
+    }
   }
 
   async stop(): Promise<void> {
