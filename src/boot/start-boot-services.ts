@@ -42,6 +42,7 @@ export interface RunningBootServices {
 export function dhcpServiceConfig(config: Readonly<Config>, addressOf: (itf: string) => string = interfaceIpv4): DhcpServiceConfig {
   const interfaces = config.dhcp.interfaces.map((name) => ({ name, serverAddress: addressOf(name) }));
   const tftpServer = config.tftp.listen !== '0.0.0.0' ? config.tftp.listen : interfaces[0]?.serverAddress ?? '0.0.0.0';
+  const u = config.dhcp.unknownRate;
   return {
     mode: config.dhcp.mode,
     interfaces,
@@ -57,6 +58,7 @@ export function dhcpServiceConfig(config: Readonly<Config>, addressOf: (itf: str
     boot: { tftpServer, httpBase: config.boot.httpBase ?? '' },
     ports: { server: config.dhcp.port },
     unknownOffers: { ...config.dhcp.unknownOffers },
+    rateLimit: { burst: u.perMacBurst, perSecond: u.perMacPerSecond, totalBurst: u.totalBurst, totalPerSecond: u.totalPerSecond },
   };
 }
 

@@ -98,6 +98,16 @@ export const ConfigSchema = Type.Object(
         subnets: Type.Array(Subnet, { default: [] }),
         /** Kernel receive buffer per DHCP socket: room for a rack's burst of DISCOVERs (capped by net.core.rmem_max). */
         receiveBufferBytes: Type.Integer({ minimum: 65_536, maximum: 256 * 1024 * 1024, default: 4 * 1024 * 1024 }),
+        /** Packets from MACs not in the inventory (known nodes are never limited): per MAC, and all of them together. */
+        unknownRate: Type.Object(
+          {
+            perMacBurst: Type.Integer({ minimum: 1, maximum: 1000, default: 8 }),
+            perMacPerSecond: Type.Number({ exclusiveMinimum: 0, maximum: 1000, default: 2 }),
+            totalBurst: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1024 }),
+            totalPerSecond: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000, default: 256 }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
         /** OFFERs to MACs not in the inventory (a random-MAC flood): how long they hold, how many per subnet (docs/security.md). */
         unknownOffers: Type.Object(
           {

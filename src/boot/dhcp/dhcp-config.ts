@@ -47,6 +47,9 @@ export interface DhcpRateLimitConfig {
   perSecond: number;
   /** Most unknown MACs tracked at once; beyond that new unknown MACs are refused until buckets age out. */
   maxTracked: number;
+  /** Packets all unknown MACs together may send at once, and per second: bounds a random-MAC flood. */
+  totalBurst: number;
+  totalPerSecond: number;
 }
 
 export interface DhcpServiceConfig {
@@ -78,4 +81,9 @@ export const DEFAULT_PORTS: DhcpPorts = { server: 67, client: 68, proxy: 4011 };
 export const DEFAULT_LEASE_SECONDS = 3600;
 export const DEFAULT_OFFER_SECONDS = 60;
 export const DEFAULT_DECLINE_SECONDS = 600;
-export const DEFAULT_RATE_LIMIT: DhcpRateLimitConfig = { burst: 8, perSecond: 2, maxTracked: 4096 };
+/**
+ * A new machine needs 4 packets to reach iPXE (DISCOVER/REQUEST from the PXE ROM, again from iPXE), and the ROM gives
+ * up after ~60 s of retries: 256/s lets a rack of 1,000 never-seen machines (a discovery storm) through in ~16 s,
+ * while a random-MAC flood still costs us at most 256 packets of work a second (known nodes are never limited).
+ */
+export const DEFAULT_RATE_LIMIT: DhcpRateLimitConfig = { burst: 8, perSecond: 2, maxTracked: 4096, totalBurst: 1024, totalPerSecond: 256 };

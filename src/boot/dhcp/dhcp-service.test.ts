@@ -232,7 +232,7 @@ describe('DHCP service, proxy mode', () => {
 describe('rate limiting of unknown MACs', () => {
   const cfg = testConfig({
     subnets: [{ cidr: '10.98.1.0/24', pools: [{ start: '10.98.1.100', end: '10.98.1.250' }] }],
-    rateLimit: { burst: 3, perSecond: 1 },
+    rateLimit: { burst: 3, perSecond: 1, totalBurst: 48, totalPerSecond: 16 },
   });
 
   it('one unknown MAC gets `burst` answers, then tokens at perSecond; a known node is never limited', async () => {
@@ -250,7 +250,7 @@ describe('rate limiting of unknown MACs', () => {
     const h = harness(cfg);
     const flood = await Promise.all(Array.from({ length: 400 }, (_, i) => h.send({ type: 'DISCOVER', mac: mac(1000 + i) })));
     const offered = flood.filter((o) => o !== undefined).map((o) => o.decoded.yiaddr);
-    // The shared bucket lets 48 through (burst 3 x 16); the unknown-offer cap (a quarter of 151 addresses) offers 37.
+    // The shared bucket lets 48 through (totalBurst); the unknown-offer cap (a quarter of 151 addresses) offers 37.
     assert.equal(offered.length, 37);
     assert.equal(h.service.counters.get('rate-limited.unknown-total'), 352);
     assert.equal(h.service.counters.get('unknown-offers-capped'), 11);

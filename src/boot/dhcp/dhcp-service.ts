@@ -77,8 +77,8 @@ export class DhcpService {
             counters: this.counters,
             subnets: this.#subnets,
             perMacBucket: new KeyedTokenBucket(rate),
-            // All unknown MACs together: 16x one MAC's allowance, so a random-MAC flood stays bounded.
-            sharedBucket: new KeyedTokenBucket({ burst: rate.burst * 16, perSecond: rate.perSecond * 16, maxTracked: 1 }),
+            // All unknown MACs together, so a random-MAC flood stays bounded.
+            sharedBucket: new KeyedTokenBucket({ burst: rate.totalBurst, perSecond: rate.totalPerSecond, maxTracked: 1 }),
             offerSeconds: config.offerSeconds ?? DEFAULT_OFFER_SECONDS,
             declineSeconds: config.declineSeconds ?? DEFAULT_DECLINE_SECONDS,
             unknownOffers: { ...DEFAULT_UNKNOWN_OFFER_LIMITS, ...config.unknownOffers },

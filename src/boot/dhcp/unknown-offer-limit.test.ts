@@ -12,7 +12,7 @@ const randomMac = (i: number) => `02:${[i >> 24, i >> 16, i >> 8, i, 0x5a].map((
 // Pool of 151 addresses (.100-.250) with n2's reserved address inside it: the cap is floor(151 / 4) = 37.
 const POOL = { cidr: '10.98.1.0/24', pools: [{ start: '10.98.1.100', end: '10.98.1.250' }] };
 
-/** 60 s of flood at the shared bucket's full rate (32/s), 100 ms steps; returns the most unknown offers held at once. */
+/** 60 s of flood from random MACs at 40 DISCOVERs/s, 100 ms steps; returns the most unknown offers held at once. */
 async function flood(h: ReturnType<typeof harness>, seconds = 60): Promise<number> {
   let most = 0;
   let n = 0;
@@ -75,5 +75,13 @@ describe('OFFERs to unknown MACs under a random-MAC flood', () => {
     const set = validateConfig({ dhcp: { unknownOffers: { holdSeconds: 5, maxPerSubnet: 3 } } });
     assert.deepEqual(dhcpServiceConfig(set, addressOf).unknownOffers, { holdSeconds: 5, maxPerSubnet: 3 });
     assert.throws(() => validateConfig({ dhcp: { unknownOffers: { holdSeconds: 0 } } }), /dhcp\.unknownOffers\.holdSeconds/);
+  });
+
+  it('the YAML keys dhcp.unknownRate reach the service (defaults: 8 + 2/s per MAC, 1024 + 256/s for all unknown MACs)', () => {
+    const addressOf = () => '10.98.1.1';
+    assert.deepEqual(dhcpServiceConfig(validateConfig({}), addressOf).rateLimit, { burst: 8, perSecond: 2, totalBurst: 1024, totalPerSecond: 256 });
+    const set = validateConfig({ dhcp: { unknownRate: { perMacBurst: 4, perMacPerSecond: 0.5, totalBurst: 64, totalPerSecond: 16 } } });
+    assert.deepEqual(dhcpServiceConfig(set, addressOf).rateLimit, { burst: 4, perSecond: 0.5, totalBurst: 64, totalPerSecond: 16 });
+    assert.throws(() => validateConfig({ dhcp: { unknownRate: { totalPerSecond: 0 } } }), /dhcp\.unknownRate\.totalPerSecond/);
   });
 });
