@@ -146,6 +146,26 @@ export function runLeaseStoreContract(label: string, factory: () => Promise<Leas
       }
     });
 
+    withStore('oldestFree: rows that hold nothing now, freed longest ago first; countUnknownOffers: live offers to unknown MACs', async (s) => {
+      await s.bind(claim('10.50.0.10', mac(1), T0 + HOUR), T0); // held
+      await s.bind(claim('10.50.0.11', mac(2), T0 + 5000), T0); // expires later: free at T0 + 10 s, but freed last
+      await s.bind(claim('10.50.0.12', mac(3), T0 + 3000), T0);
+      await s.release('10.50.0.12', mac(3), T0 + 2000); // freed at T0 + 2 s
+      await s.offer(claim('10.50.0.20', mac(4), T0 + 1000), T0); // an offer nobody took, over at T0 + 1 s
+      await s.offer(claim('10.50.0.21', mac(5), T0 + 60_000), T0); // live offer to an unknown MAC
+      await s.offer(claim('10.50.0.22', mac(6), T0 + 60_000, { node: 'n6' }), T0); // live offer to a node
+      await s.bind(claim('10.50.0.30', mac(7), T0 + HOUR), T0);
+      await s.decline('10.50.0.30', mac(7), T0 + 4000, T0 + 1); // declined until T0 + 4 s
+      await s.offer(claim('10.51.0.5', mac(8), T0 + 1, { subnet: '10.51.0.0/24' }), T0); // another subnet
+      const ips = async (now: number, limit = 10) => (await s.oldestFree(NET, now, limit)).map((l) => l.ip);
+      assert.deepEqual(await ips(T0 + 10_000), ['10.50.0.20', '10.50.0.12', '10.50.0.30', '10.50.0.11']);
+      assert.deepEqual(await ips(T0 + 2500), ['10.50.0.20', '10.50.0.12']);
+      assert.deepEqual(await ips(T0 + 10_000, 1), ['10.50.0.20']);
+      assert.equal(await s.countUnknownOffers(NET, T0 + 500), 2);
+      assert.equal(await s.countUnknownOffers(NET, T0 + 1000), 1, 'an offer past its hold no longer counts');
+      assert.equal(await s.countUnknownOffers('10.51.0.0/24', T0), 1);
+    });
+
     withStore('a reopened store has every lease (restart loses nothing)', async (s, fx) => {
       await s.bind(claim('10.50.0.10', mac(1), T0 + HOUR, { node: 'n1' }), T0);
       await s.offer(claim('10.50.0.11', mac(2)), T0);

@@ -53,6 +53,10 @@ export interface LeaseStore {
   expire(now: number): Promise<Lease[]>;
   /** All rows, optionally of one subnet, ordered by address. */
   list(filter?: { subnet?: string }): Promise<Lease[]>;
+  /** Up to `limit` rows of the subnet that hold nothing at `now` (see isHeld), freed longest ago first: reuse order. */
+  oldestFree(subnet: string, now: number, limit: number): Promise<Lease[]>;
+  /** Live OFFERs (offered, not expired) in the subnet to MACs that are not inventory nodes. */
+  countUnknownOffers(subnet: string, now: number): Promise<number>;
 }
 
 /** True when the row keeps the address from anyone but `lease.mac` (declined: from everyone). */

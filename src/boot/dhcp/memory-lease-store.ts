@@ -60,6 +60,20 @@ export class MemoryLeaseStore implements LeaseStore {
       .map(([, l]) => ({ ...l }));
   }
 
+  async oldestFree(subnet: string, now: number, limit: number): Promise<Lease[]> {
+    return [...this.#byIp.values()]
+      .filter((l) => l.subnet === subnet && !isHeld(l, now))
+      .sort((a, b) => a.expiresAt - b.expiresAt || ipToInt(a.ip) - ipToInt(b.ip))
+      .slice(0, limit)
+      .map((l) => ({ ...l }));
+  }
+
+  async countUnknownOffers(subnet: string, now: number): Promise<number> {
+    let n = 0;
+    for (const l of this.#byIp.values()) if (l.subnet === subnet && l.state === 'offered' && !l.node && l.expiresAt > now) n++;
+    return n;
+  }
+
   /** Check and write with no await in between: that is what makes this store atomic. */
   #hold(claim: LeaseClaim, state: LeaseState, now: number): Lease {
     const cur = this.#byIp.get(claim.ip);

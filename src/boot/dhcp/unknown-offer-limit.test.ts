@@ -5,6 +5,8 @@ import { describe, it } from 'node:test';
 import { harness, KNOWN, testConfig } from './dhcp-service-fixture.ts';
 import { isHeld } from './lease-store.ts';
 import { mayOfferUnknown } from './unknown-offer-limit.ts';
+import { MemoryLeaseStore } from './memory-lease-store.ts';
+import type { Subnet } from './dhcp-subnets.ts';
 import { validateConfig } from '../../config/load-config.ts';
 import { dhcpServiceConfig } from '../start-boot-services.ts';
 
@@ -55,7 +57,7 @@ describe('OFFERs to unknown MACs under a random-MAC flood', () => {
     assert.ok(h.service.counters.get('pool-exhausted') > 0);
   });
 
-  it('a retransmitted DISCOVER of a MAC that holds an offer is answered even at the cap', () => {
+  it('a retransmitted DISCOVER of a MAC that holds an offer is answered even at the cap', async () => {
     const now = 1000;
     const rows = [
       { ip: '10.0.0.1', mac: 'a', subnet: 's', state: 'offered' as const, expiresAt: now + 5000 },
@@ -64,9 +66,11 @@ describe('OFFERs to unknown MACs under a random-MAC flood', () => {
       { ip: '10.0.0.4', mac: 'd', subnet: 's', state: 'offered' as const, expiresAt: now + 5000, node: 'n4' }, // known: not counted
       { ip: '10.0.0.5', mac: 'e', subnet: 's', state: 'bound' as const, expiresAt: now + 5000 },
     ];
-    assert.equal(mayOfferUnknown(rows, 'a', 2, now), true);
-    assert.equal(mayOfferUnknown(rows, 'z', 2, now), false);
-    assert.equal(mayOfferUnknown(rows, 'z', 3, now), true);
+    const store = new MemoryLeaseStore(rows);
+    const subnet = { cidr: 's' } as Subnet;
+    assert.equal(await mayOfferUnknown(store, subnet, 'a', 2, now), true);
+    assert.equal(await mayOfferUnknown(store, subnet, 'z', 2, now), false);
+    assert.equal(await mayOfferUnknown(store, subnet, 'z', 3, now), true);
   });
 
   it('the YAML keys dhcp.unknownOffers reach the service (defaults: 10 s, a quarter of the pool)', () => {

@@ -1,6 +1,6 @@
 // How much of a pool machines we do not know may hold with OFFERs that nobody REQUESTs (a random-MAC flood).
 import type { Subnet } from './dhcp-subnets.ts';
-import { isHeld, type Lease } from './lease-store.ts';
+import { isHeld, type LeaseStore } from './lease-store.ts';
 
 export interface UnknownOfferLimits {
   /** How long an OFFER to an unknown MAC holds its address; real clients REQUEST within a second or two. */
@@ -21,14 +21,10 @@ export function unknownOfferCap(limits: UnknownOfferLimits, subnet: Subnet): num
 
 /**
  * Whether `mac` may get a new OFFER: it may if it already holds one (a retransmitted DISCOVER), or if fewer than the
- * cap of live OFFERs to unknown MACs exist in the subnet. `rows` are the subnet's lease rows.
+ * cap of live OFFERs to unknown MACs exist in the subnet. Two indexed queries, whatever the number of leases.
  */
-export function mayOfferUnknown(rows: readonly Lease[], mac: string, cap: number, now: number): boolean {
-  let held = 0;
-  for (const l of rows) {
-    if (l.state !== 'offered' || l.node || !isHeld(l, now)) continue;
-    if (l.mac === mac) return true;
-    held++;
-  }
-  return held < cap;
+export async function mayOfferUnknown(store: Pick<LeaseStore, 'getByMac' | 'countUnknownOffers'>, subnet: Subnet, mac: string, cap: number, now: number): Promise<boolean> {
+  const own = await store.getByMac(mac, subnet.cidr);
+  if (own && own.state === 'offered' && !own.node && isHeld(own, now)) return true;
+  return (await store.countUnknownOffers(subnet.cidr, now)) < cap;
 }

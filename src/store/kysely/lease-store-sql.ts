@@ -64,6 +64,22 @@ export class SqlLeaseStore implements LeaseStore {
     return rows.map(toLease).sort((a, b) => compareIps(a.ip, b.ip));
   }
 
+  async oldestFree(subnet: string, now: number, limit: number): Promise<Lease[]> {
+    const rows = await this.#db.selectFrom('leases').selectAll().where('subnet', '=', subnet)
+      .where((eb) => eb.or([eb('state', 'not in', HOLDING), eb('expires_at', '<=', now)]))
+      .orderBy('expires_at').limit(limit).execute();
+    // Ties in expiry by address, as the memory store does (SQL sorts text addresses wrongly).
+    return rows.map(toLease).sort((a, b) => a.expiresAt - b.expiresAt || compareIps(a.ip, b.ip));
+  }
+
+  async countUnknownOffers(subnet: string, now: number): Promise<number> {
+    // The (state, expires_at) index keeps this to the live offers, whatever the number of leases.
+    const row = await this.#db.selectFrom('leases').select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+      .where('state', '=', 'offered').where('expires_at', '>', now).where('subnet', '=', subnet).where('node', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   /**
    * One transaction: drop the MAC's other lease in the subnet, then take the address with an upsert whose WHERE
    * refuses a row held by someone else. The upsert locks the row (PostgreSQL), so the check and the write are one

@@ -6,7 +6,7 @@ import { inPool } from '../dhcp-subnets.ts';
 import { cidrContains } from '../ipv4.ts';
 import type { KeyedMutex } from '../keyed-mutex.ts';
 import type { LeaseStore } from '../lease-store.ts';
-import { allocateFromPool } from '../pool-allocator.ts';
+import { allocateFromPool, PoolCursors } from '../pool-allocator.ts';
 import { nak } from '../reply-skeleton.ts';
 import type { LeaseTiming } from './reserved-lease-handler.ts';
 import type { ReservationLookup } from './reservation-handler.ts';
@@ -17,6 +17,7 @@ export function poolHandler(
   store: LeaseStore, reservations: ReservationLookup, timing: LeaseTiming, counters: DhcpCounters, allocations: KeyedMutex,
   unknown: UnknownOfferLimits = DEFAULT_UNKNOWN_OFFER_LIMITS,
 ): DhcpHandler {
+  const cursors = new PoolCursors();
   return {
     name: 'pool',
     async handle(req, res, ctx) {
@@ -30,13 +31,13 @@ export function poolHandler(
         const isUnknown = ctx.node === undefined;
         const holdSeconds = isUnknown ? Math.min(timing.offerSeconds, unknown.holdSeconds) : timing.offerSeconds;
         const lease = await allocations.run(subnet.cidr, async () => {
-          if (isUnknown && !mayOfferUnknown(await store.list({ subnet: subnet.cidr }), req.mac, unknownOfferCap(unknown, subnet), ctx.now)) return 'capped' as const;
+          if (isUnknown && !(await mayOfferUnknown(store, subnet, req.mac, unknownOfferCap(unknown, subnet), ctx.now))) return 'capped' as const;
           return allocateFromPool(store, subnet, {
             claim: { ...base, expiresAt: ctx.now + holdSeconds * 1000 },
             requestedIp: req.packet.options.requestedIp,
             reserved,
             now: ctx.now,
-          });
+          }, cursors);
         });
         if (lease === 'capped') {
           counters.inc('unknown-offers-capped');
