@@ -1,0 +1,39 @@
+// DORA through DhcpService.handle() with the real SQLite lease store, no sockets: the server's own cost per exchange
+// (what bench/dhcp-rate measures end to end). Run: node --import tsx bench/support/dhcp-inprocess.ts [exchanges] [clients]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { clientBytes } from '../../src/boot/dhcp/dhcp-request-builder.ts';
+import { DhcpService } from '../../src/boot/dhcp/dhcp-service.ts';
+import { FakeInventory } from '../../src/boot/dhcp/dhcp-service-fixture.ts';
+import { decodeDhcp } from '../../src/codec/dhcp/index.ts';
+import { MemoryEventSink } from '../../src/domain/events/event-sink.ts';
+import { openStores } from '../../src/store/open-store.ts';
+
+const [exchanges = 20_000, clients = 10_000] = process.argv.slice(2).map(Number);
+const dir = mkdtempSync(join(tmpdir(), 's0b-dhcp-inproc-'));
+const stores = await openStores({ kind: 'sqlite', path: join(dir, 'stage0.db') });
+const service = new DhcpService({
+  config: {
+    mode: 'authoritative', interfaces: [{ name: 'sv0', serverAddress: '10.96.0.1' }],
+    subnets: [{ cidr: '10.95.0.0/16', pools: [{ start: '10.95.1.0', end: '10.95.255.254' }] }],
+    boot: { tftpServer: '10.96.0.1', httpBase: 'http://10.96.0.1:8080' },
+    rateLimit: { totalBurst: 1e9, totalPerSecond: 1e9, burst: 1e9, perSecond: 1e9 }, unknownOffers: { maxPerSubnet: 65_000 },
+  },
+  leases: stores.leases, reservations: new FakeInventory(), events: new MemoryEventSink(),
+});
+const mac = (i: number) => `02:5d:00:00:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`;
+const from = { interface: 'sv0', via: 'dhcp' as const, source: { address: '10.95.0.1', port: 67 } };
+const t0 = performance.now();
+for (let i = 0; i < exchanges; i++) {
+  const m = mac(i % clients);
+  const offer = await service.handle(clientBytes({ type: 'DISCOVER', mac: m, xid: i, giaddr: '10.95.0.1' }), from);
+  if (!offer) throw new Error(`no offer for ${m}: ${JSON.stringify(service.counters)}`);
+  const o = decodeDhcp(offer.bytes);
+  const ack = await service.handle(clientBytes({ type: 'REQUEST', mac: m, xid: i, giaddr: '10.95.0.1', requestedIp: o.yiaddr, serverId: '10.96.0.1' }), from);
+  if (!ack || decodeDhcp(ack.bytes).options.messageType !== 'ACK') throw new Error(`no ACK for ${m}`);
+}
+const s = (performance.now() - t0) / 1000;
+console.log(`${exchanges} DORA (${clients} clients) in ${s.toFixed(2)} s = ${(exchanges / s).toFixed(0)} DORA/s, ${((s * 1e6) / exchanges).toFixed(0)} µs each`);
+await stores.inventory.close();
+rmSync(dir, { recursive: true, force: true });
