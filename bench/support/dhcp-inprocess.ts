@@ -25,6 +25,7 @@ const service = new DhcpService({
 const mac = (i: number) => `02:5d:00:00:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`;
 const from = { interface: 'sv0', via: 'dhcp' as const, source: { address: '10.95.0.1', port: 67 } };
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 for (let i = 0; i < exchanges; i++) {
   const m = mac(i % clients);
   const offer = await service.handle(clientBytes({ type: 'DISCOVER', mac: m, xid: i, giaddr: '10.95.0.1' }), from);
@@ -34,6 +35,7 @@ for (let i = 0; i < exchanges; i++) {
   if (!ack || decodeDhcp(ack.bytes).options.messageType !== 'ACK') throw new Error(`no ACK for ${m}`);
 }
 const s = (performance.now() - t0) / 1000;
-console.log(`${exchanges} DORA (${clients} clients) in ${s.toFixed(2)} s = ${(exchanges / s).toFixed(0)} DORA/s, ${((s * 1e6) / exchanges).toFixed(0)} µs each`);
+const cpu = process.cpuUsage(cpu0);
+console.log(`${exchanges} DORA (${clients} clients) in ${s.toFixed(2)} s = ${(exchanges / s).toFixed(0)} DORA/s, ${((s * 1e6) / exchanges).toFixed(0)} µs each (CPU ${((cpu.user + cpu.system) / exchanges).toFixed(0)} µs each, so ${(1e6 / ((cpu.user + cpu.system) / exchanges)).toFixed(0)} DORA/s of one core)`);
 await stores.inventory.close();
 rmSync(dir, { recursive: true, force: true });
