@@ -4,6 +4,7 @@ import { compareIps } from '../../boot/dhcp/ipv4.ts';
 import type { Lease, LeaseClaim, LeaseState, LeaseStore } from '../../boot/dhcp/lease-store.ts';
 import { conflict } from '../../domain/errors.ts';
 import { inTransaction, type InventoryDb } from './in-transaction.ts';
+import { queryTemplate } from './query-template.ts';
 import type { LeasesTable } from './schema.ts';
 
 /** States that keep an address from other MACs while expires_at is in the future (see isHeld). */
@@ -15,21 +16,50 @@ const HOLDING: LeaseState[] = ['offered', 'bound', 'declined'];
  */
 const NOT_DECLINED = sql.lit<LeaseState>('declined');
 
+/** The queries of a DHCP exchange, compiled once (building them each time cost more than running them). */
+function hotQueries(db: InventoryDb) {
+  const S = (name: string) => `\u0000${name}`;
+  return {
+    byIp: queryTemplate((ip: string) => db.selectFrom('leases').selectAll().where('ip', '=', ip), [S('ip')]),
+    byMac: queryTemplate((mac: string, subnet: string) => db.selectFrom('leases').selectAll()
+      .where('mac', '=', mac).where('subnet', '=', subnet).where('state', '<>', NOT_DECLINED), [S('mac'), S('subnet')]),
+    dropOtherOfMac: queryTemplate((mac: string, subnet: string, ip: string) => db.deleteFrom('leases').where('mac', '=', mac)
+      .where('subnet', '=', subnet).where('state', '<>', NOT_DECLINED).where('ip', '<>', ip), [S('mac'), S('subnet'), S('ip')]),
+    // Takes the address unless it is held by another MAC or declined (the WHERE of the upsert, see #hold).
+    take: queryTemplate((ip: string, subnet: string, mac: string, clientId: string, state: string, expiresAt: number, node: string, hostname: string, now: number) =>
+      db.insertInto('leases').values({ ip, subnet, mac, client_id: clientId, state: state as LeaseState, expires_at: expiresAt, node, hostname })
+        .onConflict((oc) => oc.column('ip').doUpdateSet((eb) => ({
+          subnet: eb.ref('excluded.subnet'), mac: eb.ref('excluded.mac'), client_id: eb.ref('excluded.client_id'),
+          state: eb.ref('excluded.state'), expires_at: eb.ref('excluded.expires_at'), node: eb.ref('excluded.node'),
+          hostname: eb.ref('excluded.hostname'),
+        })).where((eb) => eb.not(eb.and([
+          eb('leases.state', 'in', HOLDING),
+          eb('leases.expires_at', '>', now),
+          eb.or([eb('leases.mac', '<>', eb.ref('excluded.mac')), eb('leases.state', '=', 'declined')]),
+        ]))))
+        .returningAll(), [S('ip'), S('subnet'), S('mac'), S('clientId'), S('state'), -7_700_001, S('node'), S('hostname'), -7_700_002]),
+    // The (state, expires_at) index keeps this to the live offers, whatever the number of leases.
+    unknownOffers: queryTemplate((subnet: string, now: number) => db.selectFrom('leases').select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+      .where('state', '=', 'offered').where('expires_at', '>', now).where('subnet', '=', subnet).where('node', 'is', null), [S('subnet'), -7_700_003]),
+  };
+}
+
 export class SqlLeaseStore implements LeaseStore {
   readonly #db: InventoryDb;
+  readonly #q: ReturnType<typeof hotQueries>;
 
   constructor(db: InventoryDb) {
     this.#db = db;
+    this.#q = hotQueries(db);
   }
 
   async getByIp(ip: string): Promise<Lease | undefined> {
-    const row = await this.#db.selectFrom('leases').selectAll().where('ip', '=', ip).executeTakeFirst();
+    const row = (await this.#db.executeQuery(this.#q.byIp(ip))).rows[0];
     return row && toLease(row);
   }
 
   async getByMac(mac: string, subnet: string): Promise<Lease | undefined> {
-    const row = await this.#db.selectFrom('leases').selectAll()
-      .where('mac', '=', mac).where('subnet', '=', subnet).where('state', '<>', NOT_DECLINED).executeTakeFirst();
+    const row = (await this.#db.executeQuery(this.#q.byMac(mac, subnet))).rows[0];
     return row && toLease(row);
   }
 
@@ -79,11 +109,8 @@ export class SqlLeaseStore implements LeaseStore {
   }
 
   async countUnknownOffers(subnet: string, now: number): Promise<number> {
-    // The (state, expires_at) index keeps this to the live offers, whatever the number of leases.
-    const row = await this.#db.selectFrom('leases').select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
-      .where('state', '=', 'offered').where('expires_at', '>', now).where('subnet', '=', subnet).where('node', 'is', null)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+    const row = (await this.#db.executeQuery(this.#q.unknownOffers(subnet, now))).rows[0];
+    return Number(row?.n ?? 0);
   }
 
   /**
@@ -92,24 +119,11 @@ export class SqlLeaseStore implements LeaseStore {
    * step; a concurrent second lease for the same MAC trips the partial unique index and surfaces as conflict.
    */
   async #hold(claim: LeaseClaim, state: 'offered' | 'bound', now: number): Promise<Lease> {
-    const row = {
-      ip: claim.ip, subnet: claim.subnet, mac: claim.mac, client_id: claim.clientId ?? null, state,
-      expires_at: claim.expiresAt, node: claim.node ?? null, hostname: claim.hostname ?? null,
-    };
+    const q = this.#q;
     return inTransaction(this.#db, async (trx) => {
-      await trx.deleteFrom('leases').where('mac', '=', claim.mac).where('subnet', '=', claim.subnet)
-        .where('state', '<>', NOT_DECLINED).where('ip', '<>', claim.ip).execute();
-      const taken = await trx.insertInto('leases').values(row)
-        .onConflict((oc) => oc.column('ip').doUpdateSet((eb) => ({
-          subnet: eb.ref('excluded.subnet'), mac: eb.ref('excluded.mac'), client_id: eb.ref('excluded.client_id'),
-          state: eb.ref('excluded.state'), expires_at: eb.ref('excluded.expires_at'), node: eb.ref('excluded.node'),
-          hostname: eb.ref('excluded.hostname'),
-        })).where((eb) => eb.not(eb.and([
-          eb('leases.state', 'in', HOLDING),
-          eb('leases.expires_at', '>', now),
-          eb.or([eb('leases.mac', '<>', eb.ref('excluded.mac')), eb('leases.state', '=', 'declined')]),
-        ]))))
-        .returningAll().executeTakeFirst();
+      await trx.executeQuery(q.dropOtherOfMac(claim.mac, claim.subnet, claim.ip));
+      const taken = (await trx.executeQuery(q.take(claim.ip, claim.subnet, claim.mac, claim.clientId ?? null, state, claim.expiresAt,
+        claim.node ?? null, claim.hostname ?? null, now))).rows[0];
       if (!taken) {
         const holder = await trx.selectFrom('leases').select(['mac', 'state']).where('ip', '=', claim.ip).executeTakeFirst();
         throw conflict(`address ${claim.ip} is held by ${holder?.state === 'declined' ? 'a decline' : holder?.mac ?? 'another client'}`, 'ip');
