@@ -22,6 +22,7 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '10000' },
     servers: { type: 'string', default: 'stage0,stage0-default-limits,dnsmasq' },
     keep: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
   },
 });
 const RATES = values.rates.split(',').map(Number);
@@ -70,7 +71,11 @@ function startStage0(name: string, unknownRate: object | undefined): Pinned {
     },
   };
   writeFileSync(join(dir, `${name}.yaml`), stringify(config));
-  return startPinned(SCORE, [join(REPO, 'bin/stage0'), 'serve', '--config', join(dir, `${name}.yaml`)], { netns: SRV, log: join(dir, `${name}.log`) });
+  // --cpu-prof is refused in NODE_OPTIONS: run the CLI entry directly (what bin/stage0 execs) when profiling.
+  const argv = values['cpu-prof']
+    ? [process.execPath, '--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`, '--import', TSX, join(REPO, 'src/cli/main.ts')]
+    : [join(REPO, 'bin/stage0')];
+  return startPinned(SCORE, [...argv, 'serve', '--config', join(dir, `${name}.yaml`)], { netns: SRV, log: join(dir, `${name}.log`) });
 }
 
 function startDnsmasq(): Pinned {

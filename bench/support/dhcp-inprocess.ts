@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clientBytes } from '../../src/boot/dhcp/dhcp-request-builder.ts';
 import { DhcpService } from '../../src/boot/dhcp/dhcp-service.ts';
-import { FakeInventory } from '../../src/boot/dhcp/dhcp-service-fixture.ts';
+import { InventoryService } from '../../src/domain/services/inventory-service.ts';
 import { decodeDhcp } from '../../src/codec/dhcp/index.ts';
 import { MemoryEventSink } from '../../src/domain/events/event-sink.ts';
 import { openStores } from '../../src/store/open-store.ts';
@@ -13,6 +13,7 @@ import { openStores } from '../../src/store/open-store.ts';
 const [exchanges = 20_000, clients = 10_000] = process.argv.slice(2).map(Number);
 const dir = mkdtempSync(join(tmpdir(), 's0b-dhcp-inproc-'));
 const stores = await openStores({ kind: 'sqlite', path: join(dir, 'stage0.db') });
+const inventory = new InventoryService(stores.inventory);
 const service = new DhcpService({
   config: {
     mode: 'authoritative', interfaces: [{ name: 'sv0', serverAddress: '10.96.0.1' }],
@@ -20,7 +21,15 @@ const service = new DhcpService({
     boot: { tftpServer: '10.96.0.1', httpBase: 'http://10.96.0.1:8080' },
     rateLimit: { totalBurst: 1e9, totalPerSecond: 1e9, burst: 1e9, perSecond: 1e9 }, unknownOffers: { maxPerSubnet: 65_000 },
   },
-  leases: stores.leases, reservations: new FakeInventory(), events: new MemoryEventSink(),
+  leases: stores.leases, events: new MemoryEventSink(),
+  // What `stage0 serve` wires (start-boot-services.ts): the inventory service over the same database.
+  reservations: {
+    byMac: async (m) => {
+      const n = await inventory.nodeByMac(m);
+      return n && { node: n.name, hostname: n.name, ...(typeof n.effective?.ip === 'string' && { ip: n.effective.ip }) };
+    },
+    reservedIps: () => inventory.reservedIps(),
+  },
 });
 const mac = (i: number) => `02:5d:00:00:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`;
 const from = { interface: 'sv0', via: 'dhcp' as const, source: { address: '10.95.0.1', port: 67 } };

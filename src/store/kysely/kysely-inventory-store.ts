@@ -3,6 +3,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import type { InventoryRepos, InventoryStore } from '../inventory-store.ts';
 import { translatingConstraints } from './constraint-error.ts';
+import { queryTemplate } from './query-template.ts';
 import { KyselyEventLog } from './event-log.ts';
 import { KyselyGroupRepo } from './group-repo.ts';
 import type { InventoryDb } from './in-transaction.ts';
@@ -18,6 +19,8 @@ export class KyselyInventoryStore implements InventoryStore {
   readonly nodes; readonly groups; readonly site; readonly events;
   readonly #db: Kysely<InventorySchema>;
   #closing: Promise<void> | undefined;
+  /** Read before every DHCP answer and boot script (is the in-memory inventory current?): compiled once. */
+  readonly #generation;
   /**
    * The transaction scope an async call chain runs in, to catch use of the outer store inside it. `active` turns
    * false when the transaction ends, so timers and promises created inside it may use the store afterwards.
@@ -26,6 +29,7 @@ export class KyselyInventoryStore implements InventoryStore {
 
   constructor(db: Kysely<InventorySchema>) {
     this.#db = db;
+    this.#generation = queryTemplate(() => db.selectFrom('inventory_generation').select('generation').where('id', '=', 1), [] as const);
     const outer = reposFor(db.withPlugin(new OutsideTransactionGuard(this.#inTransaction)));
     this.nodes = outer.nodes; this.groups = outer.groups; this.site = outer.site; this.events = outer.events;
   }
@@ -46,7 +50,8 @@ export class KyselyInventoryStore implements InventoryStore {
   }
 
   async generation(): Promise<number> {
-    const row = await this.#db.selectFrom('inventory_generation').select('generation').where('id', '=', 1).executeTakeFirstOrThrow();
+    const row = (await this.#db.executeQuery(this.#generation())).rows[0];
+    if (!row) throw new Error('inventory_generation has no row: the store was not migrated');
     return Number(row.generation);
   }
 
