@@ -91,3 +91,64 @@ describe('DhcpListener on loopback', () => {
     await assert.rejects(new DhcpListener({ service: two, bindToDevice: false }).start(), /needs bindToDevice/);
   });
 });
+
+/** The memory lease store, slowed down: every offer takes `ms` (a busy database), so requests pile up. */
+class SlowLeaseStore extends MemoryLeaseStore {
+  constructor(private readonly ms: number) {
+    super();
+  }
+
+  override async offer(...args: Parameters<MemoryLeaseStore['offer']>) {
+    await new Promise((r) => setTimeout(r, this.ms));
+    return super.offer(...args);
+  }
+}
+
+describe('DhcpListener under a burst bigger than its handlers', () => {
+  async function burst(o: { maxQueueAgeMs: number; count: number }) {
+    const port = 20000 + ((process.pid + 7) % 20000);
+    const service = new DhcpService({
+      config: {
+        mode: 'authoritative',
+        interfaces: [{ name: 'lo', serverAddress: '127.0.0.1' }],
+        subnets: [{ cidr: '127.0.0.0/8', pools: [{ start: '127.0.1.1', end: '127.0.4.254' }] }],
+        boot: { tftpServer: '127.0.0.1', httpBase: 'http://127.0.0.1:8080' },
+        ports: { server: port, client: port + 1 },
+        rateLimit: { totalBurst: 100_000, totalPerSecond: 100_000 },
+        unknownOffers: { maxPerSubnet: 10_000 },
+      },
+      leases: new SlowLeaseStore(5), reservations: new FakeInventory(), events: new MemoryEventSink(),
+    });
+    const listener = new DhcpListener({ service, bindToDevice: false, bindAddress: '127.0.0.1', expireEveryMs: 0, maxInFlight: 2, maxQueueAgeMs: o.maxQueueAgeMs });
+    await listener.start();
+    const relay = await udp('127.0.0.2', port);
+    relay.setRecvBufferSize(4 * 1024 * 1024);
+    const offers = new Set<string>();
+    relay.on('message', (m) => offers.add(decodeDhcp(m).yiaddr));
+    try {
+      for (let i = 0; i < o.count; i++) relay.send(clientBytes({ type: 'DISCOVER', mac: `02:dd:00:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`, xid: i, giaddr: '127.0.0.2' }), port, '127.0.0.1');
+      const deadline = Date.now() + 10_000;
+      const settled = () => service.counters.get('received') >= o.count && listener.queued === 0;
+      while (!settled() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 100)); // the last replies in flight
+      return { offers: offers.size, counters: service.counters.snapshot() };
+    } finally {
+      relay.close();
+      await listener.stop();
+    }
+  }
+
+  it('queues what its handlers cannot take yet and answers every request of the burst, in order', async () => {
+    const r = await burst({ maxQueueAgeMs: 60_000, count: 300 });
+    assert.equal(r.offers, 300, JSON.stringify(r.counters));
+    assert.equal(r.counters['dropped.overload'], undefined);
+    assert.equal(r.counters['dropped.stale'], undefined);
+  });
+
+  it('drops requests that waited longer than maxQueueAgeMs (the client has retried by then), and counts them', async () => {
+    const r = await burst({ maxQueueAgeMs: 50, count: 300 });
+    const stale = r.counters['dropped.stale'] ?? 0;
+    assert.ok(stale > 100, JSON.stringify(r.counters));
+    assert.equal(r.offers + stale, 300, JSON.stringify(r.counters));
+  });
+});

@@ -13,8 +13,17 @@ export interface DhcpListenerOptions {
   bindToDevice?: boolean;
   /** Local address to bind (default 0.0.0.0: clients without an address send from 0.0.0.0 to 255.255.255.255). */
   bindAddress?: string;
-  /** Most requests handled at once; beyond it datagrams are dropped and counted (default 256). */
+  /** Most requests handled at once; beyond it they wait in a queue (default 256). */
   maxInFlight?: number;
+  /**
+   * Requests waiting for a handler, at most (default 16,384; beyond it dropped and counted as overload), and for how
+   * long (default 2,000 ms; older ones are dropped as stale when their turn comes: the client has retried by then
+   * or is about to, and an answer to a retransmitted request is already on its way). A rack powering on sends its
+   * DISCOVERs in one burst: queued, they are answered in order within a second or two; dropped, each costs its
+   * machine a 4 s PXE retry.
+   */
+  maxQueued?: number;
+  maxQueueAgeMs?: number;
   /** How often expired leases are swept and reported, ms (default 60 000; 0 disables). */
   expireEveryMs?: number;
   /**
@@ -32,12 +41,22 @@ interface Bound {
   via: 'dhcp' | 'proxy';
 }
 
+interface Waiting {
+  b: Bound;
+  msg: Buffer;
+  rinfo: dgram.RemoteInfo;
+  at: number;
+}
+
 const DEFAULT_RECEIVE_BUFFER = 4 * 1024 * 1024;
 
 export class DhcpListener {
   readonly #opts: DhcpListenerOptions;
   #sockets: Bound[] = [];
   #inFlight = 0;
+  /** FIFO of requests waiting for a handler: an array with a moving head (shift() is O(n)). */
+  #queue: Waiting[] = [];
+  #head = 0;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(opts: DhcpListenerOptions) {
@@ -65,7 +84,7 @@ export class DhcpListener {
           socket.setBroadcast(true);
           this.#sizeReceiveBuffer(socket, itf.name);
           const bound: Bound = { socket, interface: itf.name, via };
-          socket.on('message', (msg, rinfo) => void this.#onMessage(bound, msg, rinfo));
+          socket.on('message', (msg, rinfo) => this.#onMessage(bound, msg, rinfo));
           socket.on('error', (err) => this.#opts.log?.warn({ err, interface: itf.name }, 'DHCP socket error'));
         }
       }
@@ -100,6 +119,8 @@ export class DhcpListener {
 
   async stop(): Promise<void> {
     clearInterval(this.#timer);
+    this.#queue = [];
+    this.#head = 0;
     const all = this.#sockets;
     this.#sockets = [];
     await Promise.all(all.map(({ socket }) => new Promise<void>((r) => { try { socket.close(() => r()); } catch { r(); } })));
@@ -110,13 +131,48 @@ export class DhcpListener {
     return this.#sockets.map((b) => ({ interface: b.interface, via: b.via, port: b.socket.address().port }));
   }
 
-  async #onMessage(b: Bound, msg: Buffer, rinfo: dgram.RemoteInfo): Promise<void> {
+  /** Requests waiting for a handler now. */
+  get queued(): number {
+    return this.#queue.length - this.#head;
+  }
+
+  #onMessage(b: Bound, msg: Buffer, rinfo: dgram.RemoteInfo): void {
     const { service } = this.#opts;
-    if (this.#inFlight >= (this.#opts.maxInFlight ?? 256)) {
+    if (this.#inFlight < (this.#opts.maxInFlight ?? 256)) {
+      void this.#handle(b, msg, rinfo);
+      return;
+    }
+    if (this.queued >= (this.#opts.maxQueued ?? 16_384)) {
       service.counters.inc('received');
       service.counters.inc('dropped.overload');
       return;
     }
+    this.#queue.push({ b, msg, rinfo, at: performance.now() });
+  }
+
+  /** Starts the oldest waiting requests that still have a point, as handlers free up. */
+  #next(): void {
+    const maxAge = this.#opts.maxQueueAgeMs ?? 2000;
+    while (this.#inFlight < (this.#opts.maxInFlight ?? 256) && this.#head < this.#queue.length) {
+      const w = this.#queue[this.#head++]!;
+      if (performance.now() - w.at > maxAge) {
+        this.#opts.service.counters.inc('received');
+        this.#opts.service.counters.inc('dropped.stale');
+        continue;
+      }
+      void this.#handle(w.b, w.msg, w.rinfo);
+    }
+    if (this.#head === this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  async #handle(b: Bound, msg: Buffer, rinfo: dgram.RemoteInfo): Promise<void> {
+    const { service } = this.#opts;
     this.#inFlight++;
     try {
       const out = await service.handle(msg, { interface: b.interface, via: b.via, source: { address: rinfo.address, port: rinfo.port } });
@@ -133,6 +189,7 @@ export class DhcpListener {
       this.#opts.log?.warn({ err }, 'DHCP request failed');
     } finally {
       this.#inFlight--;
+      this.#next();
     }
   }
 
