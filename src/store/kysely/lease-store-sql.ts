@@ -2,7 +2,7 @@
 import { sql, type Selectable } from 'kysely';
 import { compareIps } from '../../boot/dhcp/ipv4.ts';
 import type { Lease, LeaseClaim, LeaseState, LeaseStore } from '../../boot/dhcp/lease-store.ts';
-import { conflict } from '../../domain/errors.ts';
+import { conflict, DomainError } from '../../domain/errors.ts';
 import { inTransaction, type InventoryDb } from './in-transaction.ts';
 import { queryTemplate } from './query-template.ts';
 import type { LeasesTable } from './schema.ts';
@@ -47,6 +47,8 @@ function hotQueries(db: InventoryDb) {
 export class SqlLeaseStore implements LeaseStore {
   readonly #db: InventoryDb;
   readonly #q: ReturnType<typeof hotQueries>;
+  /** Binds waiting for the next group commit. */
+  #binds: Array<{ claim: LeaseClaim; now: number; resolve: (l: Lease) => void; reject: (e: unknown) => void }> = [];
 
   constructor(db: InventoryDb) {
     this.#db = db;
@@ -67,8 +69,40 @@ export class SqlLeaseStore implements LeaseStore {
     return this.#hold(claim, 'offered', now);
   }
 
+  /**
+   * Group commit: the binds that arrive in one event-loop turn (a storm's REQUESTs) share one transaction, so each
+   * ACK still waits for its binding to be committed but the commits are paid once per batch, not per client.
+   */
   bind(claim: LeaseClaim, now: number): Promise<Lease> {
-    return this.#hold(claim, 'bound', now);
+    if (this.#db.isTransaction) return this.#hold(claim, 'bound', now);
+    return new Promise<Lease>((resolve, reject) => {
+      this.#binds.push({ claim, now, resolve, reject });
+      if (this.#binds.length === 1) setImmediate(() => void this.#flushBinds());
+    });
+  }
+
+  async #flushBinds(): Promise<void> {
+    const batch = this.#binds;
+    this.#binds = [];
+    let outcomes: Array<Lease | DomainError>;
+    try {
+      outcomes = await inTransaction(this.#db, async (trx) => {
+        const out: Array<Lease | DomainError> = [];
+        // One after the other, as separate transactions would run: a later bind sees an earlier one's row.
+        for (const op of batch) out.push(await this.#take(trx, op.claim, 'bound', op.now).catch((e: unknown) => (isConflict(e) ? e : Promise.reject(e))));
+        return out;
+      });
+    } catch {
+      // The batch failed as a whole (a constraint tripped by another controller, an I/O error): each bind again on
+      // its own, so only the one at fault fails.
+      for (const op of batch) this.#hold(op.claim, 'bound', op.now).then(op.resolve, op.reject);
+      return;
+    }
+    batch.forEach((op, i) => {
+      const o = outcomes[i]!;
+      if (o instanceof DomainError) op.reject(o);
+      else op.resolve(o);
+    });
   }
 
   release(ip: string, mac: string, now: number): Promise<boolean> {
@@ -118,18 +152,21 @@ export class SqlLeaseStore implements LeaseStore {
    * refuses a row held by someone else. The upsert locks the row (PostgreSQL), so the check and the write are one
    * step; a concurrent second lease for the same MAC trips the partial unique index and surfaces as conflict.
    */
-  async #hold(claim: LeaseClaim, state: 'offered' | 'bound', now: number): Promise<Lease> {
+  #hold(claim: LeaseClaim, state: 'offered' | 'bound', now: number): Promise<Lease> {
+    return inTransaction(this.#db, (trx) => this.#take(trx, claim, state, now));
+  }
+
+  /** The body of #hold, in the caller's transaction. */
+  async #take(trx: InventoryDb, claim: LeaseClaim, state: 'offered' | 'bound', now: number): Promise<Lease> {
     const q = this.#q;
-    return inTransaction(this.#db, async (trx) => {
-      await trx.executeQuery(q.dropOtherOfMac(claim.mac, claim.subnet, claim.ip));
-      const taken = (await trx.executeQuery(q.take(claim.ip, claim.subnet, claim.mac, claim.clientId ?? null, state, claim.expiresAt,
-        claim.node ?? null, claim.hostname ?? null, now))).rows[0];
-      if (!taken) {
-        const holder = await trx.selectFrom('leases').select(['mac', 'state']).where('ip', '=', claim.ip).executeTakeFirst();
-        throw conflict(`address ${claim.ip} is held by ${holder?.state === 'declined' ? 'a decline' : holder?.mac ?? 'another client'}`, 'ip');
-      }
-      return toLease(taken);
-    });
+    await trx.executeQuery(q.dropOtherOfMac(claim.mac, claim.subnet, claim.ip));
+    const taken = (await trx.executeQuery(q.take(claim.ip, claim.subnet, claim.mac, claim.clientId ?? null, state, claim.expiresAt,
+      claim.node ?? null, claim.hostname ?? null, now))).rows[0];
+    if (!taken) {
+      const holder = await trx.selectFrom('leases').select(['mac', 'state']).where('ip', '=', claim.ip).executeTakeFirst();
+      throw conflict(`address ${claim.ip} is held by ${holder?.state === 'declined' ? 'a decline' : holder?.mac ?? 'another client'}`, 'ip');
+    }
+    return toLease(taken);
   }
 
   async #transition(ip: string, mac: string, now: number, state: LeaseState, expiresAt: number): Promise<boolean> {
@@ -139,6 +176,8 @@ export class SqlLeaseStore implements LeaseStore {
     return Number(res.numUpdatedRows) > 0;
   }
 }
+
+const isConflict = (e: unknown): e is DomainError => e instanceof DomainError && e.kind === 'conflict';
 
 function toLease(r: Selectable<LeasesTable>): Lease {
   const lease: Lease = { ip: r.ip, mac: r.mac, subnet: r.subnet, state: r.state, expiresAt: Number(r.expires_at) };
