@@ -1,7 +1,8 @@
 // Many concurrent lock-step transfers through a relay that loses, duplicates and delays chosen DATA and
 // ACK packets (deterministic per transfer), with clients that retransmit and re-ACK like PXE firmware and a
 // few that vanish mid-transfer. Every transfer must end: complete with the right bytes, or given up by the
-// server within its retransmission budget, never left running (the 1,000-client boot storm hang of d0b2eee).
+// server within its retransmission budget, never left running (what the boot storm seemed to show of d0b2eee;
+// bench/RESULTS.md explains why that was the simulator, not the server).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
