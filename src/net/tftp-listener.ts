@@ -80,7 +80,7 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
 
   const bindSocket = (port: number) =>
     new Promise<Socket>((resolve, reject) => {
-      const s = createSocket({ type: family, reuseAddr: false });
+      const s = createSocket({ type: family, reuseAddr: false, lookup: literalLookup });
       s.once('error', reject);
       s.bind({ address: o.address, port, exclusive: true }, () => {
         s.off('error', reject);
@@ -104,9 +104,6 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
       if (decision.kind === 'transfer') await decision.file.close?.();
       throw err;
     });
-    // Sends are asynchronous: closing with one queued would lose the final ERROR/DATA.
-    let inFlight = 0;
-    let flushed: (() => void) | undefined;
     try {
       if (decision.kind === 'reject') {
         await new Promise<void>((r) => sock.send(decision.reply, client.port, client.address, () => r()));
@@ -124,12 +121,10 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
         clock,
         maxRetries: o.maxRetries,
         maxTimeoutMs: o.maxTimeoutMs,
+        // No callback per packet: each one costs a nextTick, and the queue is drained before close (below).
         send: (b) => {
           counters.bytesSent += b.length;
-          inFlight++;
-          sock.send(b, client.port, client.address, () => {
-            if (--inFlight === 0) flushed?.();
-          });
+          sock.send(b, client.port, client.address);
         },
       });
       sock.on('message', (msg: Buffer, from: RemoteInfo) => {
@@ -156,7 +151,7 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
       counters.retransmits += result.retransmits;
       report({ client, path: req.filename, bytes: result.bytes, ms: clock.now() - started, outcome: result.outcome, reason: result.reason });
     } finally {
-      if (inFlight > 0) await new Promise<void>((r) => (flushed = r));
+      await drained(sock);
       sock.close();
     }
   }
@@ -208,4 +203,17 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
       await Promise.all([...pending]);
     },
   };
+}
+
+/**
+ * dgram's default lookup resolves even an IP literal through dns.lookup, which defers every send by a nextTick.
+ * Client addresses always come from recvfrom, so they are literals: hand them straight back.
+ */
+function literalLookup(address: string, family: unknown, cb: (err: Error | null, address: string, family: number) => void): void {
+  cb(null, address, address.includes(':') ? 6 : 4);
+}
+
+/** Sends are handed to the kernel at once unless its buffer is full; closing with some queued would lose them (the last DATA/ERROR). */
+async function drained(sock: Socket): Promise<void> {
+  for (let i = 0; i < 500 && sock.getSendQueueCount() > 0; i++) await new Promise((r) => setTimeout(r, 2));
 }

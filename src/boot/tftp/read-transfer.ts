@@ -36,7 +36,9 @@ export class ReadTransfer {
   readonly done: Promise<TransferResult>;
   private resolve!: (r: TransferResult) => void;
   private state: 'new' | 'oack' | 'data' | 'done' = 'new';
-  private queue: Promise<void> = Promise.resolve();
+  /** Events waiting while a step awaits a file read; `busy` while one runs. */
+  private readonly steps: Array<() => void | Promise<void>> = [];
+  private busy = false;
   /** Absolute (not 16-bit) numbers: highest block acknowledged, highest sent, the final one. */
   private acked = 0;
   private sent = 0;
@@ -46,10 +48,16 @@ export class ReadTransfer {
   private timeoutMs: number;
   private cancelTimer: (() => void) | undefined;
   private timerGeneration = 0;
+  /** When the current window times out, and when the one armed timer fires (it is moved, not re-created, per window). */
+  private deadline = 0;
+  private firesAt = 0;
+  /** When the client last made progress (or the transfer started): for the shutdown diagnosis. */
+  private progressAt: number;
 
   constructor(private readonly o: ReadTransferOptions) {
     this.done = new Promise((r) => (this.resolve = r));
     this.timeoutMs = o.negotiated.timeoutMs;
+    this.progressAt = o.clock.now();
     // RFC 1350 §6: a block shorter than blksize ends the transfer, so a file whose size is an exact
     // multiple of blksize (including 0) ends with an empty block.
     this.lastBlock = Math.floor(o.file.size / o.negotiated.blksize) + 1;
@@ -70,16 +78,56 @@ export class ReadTransfer {
     this.enqueue(() => this.onPacket(packet));
   }
 
-  /** Ends the transfer from outside (server shutdown). */
+  /**
+   * Ends the transfer from outside (server shutdown). The logged reason says where it stood, so a transfer
+   * still retrying within its budget is told apart from a stuck one (no timer armed, no read pending).
+   */
   cancel(reason: string): void {
-    this.enqueue(() => this.fail(ErrorCode.NOT_DEFINED, reason));
+    const detail = this.whereabouts(); // now, from outside: `busy` can only mean a read in progress
+    this.enqueue(() => this.fail(ErrorCode.NOT_DEFINED, reason, detail));
   }
 
-  /** Events run one at a time, in order, so an ACK never interleaves with a window being read. */
+  private whereabouts(): string {
+    const now = this.o.clock.now();
+    const waiting = this.busy ? 'a read pending' : this.cancelTimer ? `next retransmission in ${Math.round(Math.max(0, this.deadline - now))} ms` : 'NO TIMER ARMED';
+    return `at block ${this.acked + 1} of ${this.lastBlock}, ${this.retries} retransmissions since the last ACK ${Math.round(now - this.progressAt)} ms ago, ${waiting}`;
+  }
+
+  /**
+   * Events run one at a time, in order, so an ACK never interleaves with a window being read. A step that
+   * completes synchronously (file in memory) runs at once: no promise hop per ACK on the lock-step path.
+   */
   private enqueue(step: () => void | Promise<void>): void {
-    this.queue = this.queue
-      .then(() => (this.state === 'done' ? undefined : step()))
-      .catch((err: unknown) => this.fail(ErrorCode.NOT_DEFINED, `read error: ${err instanceof Error ? err.message : String(err)}`));
+    this.steps.push(step);
+    if (!this.busy) this.drain();
+  }
+
+  private drain(): void {
+    this.busy = true;
+    try {
+      for (let step = this.steps.shift(); step; step = this.steps.shift()) {
+        if (this.state === 'done') continue;
+        let r: void | Promise<void>;
+        try {
+          r = step();
+        } catch (err) {
+          this.readFailed(err);
+          continue;
+        }
+        if (r instanceof Promise) {
+          void r.catch((err: unknown) => this.readFailed(err)).then(() => this.drain());
+          return; // still busy: later events wait for this one
+        }
+      }
+      this.busy = false;
+    } catch (err) {
+      this.busy = false; // never leave later events (timer, cancel) queued behind a step that threw
+      throw err;
+    }
+  }
+
+  private readFailed(err: unknown): void {
+    this.fail(ErrorCode.NOT_DEFINED, `read error: ${err instanceof Error ? err.message : String(err)}`);
   }
 
   private onPacket(p: TftpPacket): void | Promise<void> {
@@ -106,6 +154,7 @@ export class ReadTransfer {
   }
 
   private progress(): void {
+    this.progressAt = this.o.clock.now();
     this.retries = 0;
     this.timeoutMs = this.o.negotiated.timeoutMs;
   }
@@ -127,13 +176,20 @@ export class ReadTransfer {
   }
 
   /** Sends blocks acked+1 .. acked+windowsize (fewer at the end of the file) and waits for an ACK. */
-  private async sendWindow(): Promise<void> {
+  private sendWindow(): void | Promise<void> {
     const { blksize, windowsize } = this.o.negotiated;
     const first = this.acked + 1;
     const last = Math.min(first + windowsize - 1, this.lastBlock);
     const offset = (first - 1) * blksize;
     const length = Math.max(0, Math.min(this.o.file.size - offset, (last - first + 1) * blksize));
-    const chunk = length > 0 ? await this.o.file.read(offset, length) : Buffer.alloc(0);
+    if (length === 0) return this.emitWindow(first, last, length, Buffer.alloc(0));
+    const { file } = this.o;
+    if (file.readSync) return this.emitWindow(first, last, length, file.readSync(offset, length));
+    return file.read(offset, length).then((chunk) => this.emitWindow(first, last, length, chunk));
+  }
+
+  private emitWindow(first: number, last: number, length: number, chunk: Buffer): void {
+    const { blksize } = this.o.negotiated;
     if (this.state === 'done') return;
     if (chunk.length < length) return this.fail(ErrorCode.NOT_DEFINED, 'file shrank during the transfer');
     for (let b = first; b <= last; b++) {
@@ -144,22 +200,38 @@ export class ReadTransfer {
     this.arm();
   }
 
+  /** (Re)starts the wait for an ACK: one timer per transfer, moved lazily (setTimeout per packet showed in profiles). */
   private arm(): void {
+    ++this.timerGeneration;
+    this.deadline = this.o.clock.now() + this.timeoutMs;
+    if (this.cancelTimer && this.firesAt <= this.deadline) return; // fires early, then waits the rest
     this.cancelTimer?.();
-    const generation = ++this.timerGeneration;
-    this.cancelTimer = this.o.clock.setTimer(this.timeoutMs, () => this.enqueue(() => this.onTimeout(generation)));
+    this.schedule(this.timeoutMs);
   }
 
-  private fail(code: number, reason: string): void {
+  private schedule(ms: number): void {
+    this.firesAt = this.o.clock.now() + ms;
+    this.cancelTimer = this.o.clock.setTimer(ms, () => {
+      this.cancelTimer = undefined;
+      const left = this.deadline - this.o.clock.now();
+      if (left > 0) return this.schedule(left);
+      const generation = this.timerGeneration;
+      this.enqueue(() => this.onTimeout(generation));
+    });
+  }
+
+  /** Sends ERROR `reason` to the client; `detail` goes only to the result (the log). */
+  private fail(code: number, reason: string, detail?: string): void {
     if (this.state === 'done') return;
     this.o.send(encodeError(code, reason));
-    this.finish({ outcome: 'failed', reason });
+    this.finish({ outcome: 'failed', reason: detail ? `${reason} (${detail})` : reason });
   }
 
   private finish(r: { outcome: TransferOutcome; reason?: string }): void {
     if (this.state === 'done') return;
     this.state = 'done';
     this.cancelTimer?.();
+    this.cancelTimer = undefined;
     this.timerGeneration++;
     const bytes = Math.min(this.acked * this.o.negotiated.blksize, this.o.file.size);
     this.resolve({ ...r, bytes, retransmits: this.retransmits });

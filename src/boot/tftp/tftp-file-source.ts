@@ -11,6 +11,8 @@ export interface TftpClient {
 export interface TftpFile {
   readonly size: number;
   read(offset: number, length: number): Promise<Buffer>;
+  /** Same as read, for content already in memory: lets a transfer answer an ACK without a promise hop. */
+  readSync?(offset: number, length: number): Buffer;
   /** Releases a file handle, when the source holds one. Called once when the transfer ends. */
   close?(): Promise<void>;
 }
@@ -35,6 +37,7 @@ export function memoryFile(content: Buffer): TftpFile {
   return {
     size: content.length,
     read: async (offset, length) => content.subarray(offset, offset + length),
+    readSync: (offset, length) => content.subarray(offset, offset + length),
   };
 }
 
