@@ -17,7 +17,7 @@ export interface TftpGetOptions {
   blksize?: number;
   /** RFC 7440 window to ask for; undefined or 1: lock-step. */
   windowsize?: number;
-  /** First retransmission timeout (doubles up to 8×), and how many retransmissions before giving up. */
+  /** First retransmission timeout (doubles up to 8×), and how many retransmissions of one packet before giving up. */
   timeoutMs?: number;
   maxRetries?: number;
 }
@@ -53,11 +53,16 @@ export async function tftpGet(o: TftpGetOptions): Promise<TftpGetResult> {
     let expected = 1; // next block, absolute
     let inWindow = 0;
     let bytes = 0;
-    let retries = 0;
+    let retries = 0; // all retransmissions of the transfer, for the report
+    let sinceProgress = 0; // of the current packet: what firmware counts to give up (PXE ROMs and iPXE alike)
+    let armed = 0; // which arming of the timer is current
+    let closed = false;
     let last: { bytes: Buffer; port: number } = { bytes: rrq, port: o.port ?? 69 };
     let timeout = baseTimeout;
     let timer: NodeJS.Timeout | undefined;
     const finish = (err?: Error) => {
+      closed = true;
+      armed++;
       clearTimeout(timer);
       s.close();
       if (err) reject(err);
@@ -70,14 +75,19 @@ export async function tftpGet(o: TftpGetOptions): Promise<TftpGetResult> {
     };
     const arm = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => {
-        if (retries >= maxRetries) return finish(new TftpClientError(`timed out at block ${expected} after ${retries} retransmissions`, retries));
+      const mine = ++armed;
+      // libuv runs timers before it reads sockets: after a late loop turn (a thousand clients in one process), read
+      // what has arrived before deciding it was lost — a real client does not fall behind its own socket.
+      timer = setTimeout(() => setImmediate(() => {
+        if (mine !== armed || closed) return;
+        if (sinceProgress >= maxRetries) return finish(new TftpClientError(`timed out at block ${expected} after ${sinceProgress} retransmissions`, retries));
         retries++;
+        sinceProgress++;
         timeout = Math.min(timeout * 2, baseTimeout * 8);
         inWindow = 0;
         s.send(last.bytes, last.port, o.server);
         arm();
-      }, timeout);
+      }), timeout);
     };
     s.on('message', (msg, from) => {
       if (from.address !== o.server) return;
@@ -111,11 +121,13 @@ export async function tftpGet(o: TftpGetOptions): Promise<TftpGetResult> {
       }
       bytes += p.data.length;
       expected++;
+      sinceProgress = 0;
       inWindow++;
       const lastBlock = p.data.length < blksize;
       if (lastBlock || inWindow >= windowsize) {
         inWindow = 0;
         if (lastBlock) {
+          armed++;
           clearTimeout(timer);
           // Close only once the final ACK has left: a close right after send() can drop it.
           return s.send(encodeAck(p.block), serverTid, o.server, () => finish());
