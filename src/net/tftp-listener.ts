@@ -15,6 +15,8 @@ export interface TftpServerOptions {
   address: string;
   /** 69 in production; 0 picks a free port (tests). */
   port: number;
+  /** Kernel receive buffer of the server port (default 4 MiB, capped by net.core.rmem_max): room for a burst of RRQs. */
+  receiveBufferBytes?: number;
   source: TftpFileSource;
   /** blksize cap (default 1468); also kept under `mtu` (default 1500). */
   maxBlksize?: number;
@@ -157,6 +159,13 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
   }
 
   const main = await bindSocket(o.port);
+  // A rack's PXE ROMs send their RRQs in one burst; Linux's default buffer (~208 KiB) holds a few hundred. Capped by
+  // net.core.rmem_max (docs/boot-storms.md); transfer sockets see one client each and keep the default.
+  try {
+    main.setRecvBufferSize(o.receiveBufferBytes ?? 4 * 1024 * 1024);
+  } catch (err) {
+    log.warn({ err: err instanceof Error ? err.message : String(err) }, 'tftp: receive buffer not set');
+  }
   main.on('message', (msg: Buffer, from: RemoteInfo) => {
     let packet;
     try {
