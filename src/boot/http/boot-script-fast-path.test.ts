@@ -133,6 +133,36 @@ describe('boot script: lean path (boot listener) = fastify path (API listener)',
     assert.equal((await eventsAfter(mark, 'http.refused')).length, 3);
   });
 
+  test('cached decisions follow nodeset at once (the next request sees it)', async () => {
+    const get = async () => (await raw(bootUrl, 'GET', `/boot.ipxe?mac=${MAC.shell}`)).body;
+    for (let i = 0; i < 3; i++) assert.match(await get(), /stage0\.mode=shell/);
+    assert.equal((await api('POST', '/nodeset', { noderange: 'f2', target: 'boot' })).status, 200);
+    assert.match(await get(), /\nexit 1\n/);
+    assert.equal((await api('POST', '/nodeset', { noderange: 'f2', target: 'shell' })).status, 200);
+    assert.match(await get(), /stage0\.mode=shell/);
+  });
+
+  test('cached decisions follow writes made through another store handle on the same database (another controller)', async () => {
+    const get = async (m: string) => (await raw(bootUrl, 'GET', `/boot.ipxe?mac=${m}`)).body;
+    for (let i = 0; i < 3; i++) assert.match(await get(MAC.shell), /stage0\.mode=shell/);
+    for (let i = 0; i < 3; i++) assert.match(await get(MAC.none), /\nexit 1\n/);
+    const other = await openStores({ kind: 'sqlite', path: path.join(s.dataDir, 'stage0.db') });
+    try {
+      // A boot state changed by the other controller: f2 from shell to rescue.
+      const st = (await other.provisioning.bootStates.get('f2'))!;
+      await other.provisioning.bootStates.putMany([{ ...st, target: 'rescue', updatedAt: new Date(Date.parse(st.updatedAt) + 1).toISOString() }]);
+      assert.match(await get(MAC.shell), /stage0\.mode=rescue/);
+      // An inventory change by the other controller: f0 (no state) gets its own kernel.
+      await other.inventory.nodes.update('f0', { attrs: { 'boot.kernel': 'own/vmlinuz' } });
+      assert.match(await get(MAC.none), /assets\/own\/vmlinuz/);
+      // And a MAC moved to another node is seen under its new name.
+      await other.inventory.nodes.update('f0', { macs: ['52:54:00:00:20:99'] });
+      assert.match(await get(MAC.none), /unknown machine/);
+    } finally {
+      await other.inventory.close();
+    }
+  });
+
   test('an install script carries a new token on every request (never a cached one)', async () => {
     const token = async () => /stage0\.token=([A-Za-z0-9_-]+)/.exec((await raw(bootUrl, 'GET', `/boot.ipxe?mac=${MAC.install}`)).body)?.[1];
     const [a, b] = [await token(), await token()];
