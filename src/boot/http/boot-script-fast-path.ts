@@ -35,11 +35,15 @@ export function bootScriptFastPath(answer: (req: BootScriptRequest) => Promise<H
   };
 }
 
+const SECURITY = Object.entries(SECURITY_HEADERS);
+
 /** Headers in the order fastify writes them: the route's own, then the security headers (onSend), then the length. */
 function write(res: ServerResponse, a: HttpAnswer): void {
-  const headers: Record<string, string | number> = { ...a.headers };
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers[name] ??= value;
-  headers['content-length'] = Buffer.byteLength(a.body);
+  // A flat [name, value, …] list: node takes it as is (an object per answer cost megamorphic property work).
+  const headers: string[] = [];
+  for (const name in a.headers) headers.push(name, a.headers[name]!);
+  for (const [name, value] of SECURITY) if (!(name in a.headers)) headers.push(name, value);
+  headers.push('content-length', String(Buffer.byteLength(a.body)));
   res.writeHead(a.status, headers);
   // HEAD: node writes no body for a HEAD request whatever end() is given; Content-Length stays the GET's.
   res.end(a.body);

@@ -70,12 +70,15 @@ export class CachedBootDecider implements BootDecider {
   #check(mac: string): Promise<Seen> {
     return new Promise((resolve, reject) => {
       this.#waiting.push({ mac, resolve, reject });
-      if (!this.#checking) void this.#run();
+      if (this.#checking) return;
+      this.#checking = true;
+      // Not at once: a synchronous store (SQLite) would answer within this request's microtasks, before the other
+      // requests read in the same poll phase are parsed; after them (setImmediate), one check serves them all.
+      setImmediate(() => void this.#run());
     });
   }
 
   async #run(): Promise<void> {
-    this.#checking = true;
     while (this.#waiting.length > 0) {
       const batch = this.#waiting;
       this.#waiting = [];
