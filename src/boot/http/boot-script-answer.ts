@@ -1,7 +1,7 @@
 // The per-node iPXE script as a function of request facts (method, ?mac, peer address) → status, headers, body: one
 // implementation behind both the fastify route and the boot listener's lean path (boot-script-fast-path.ts).
 import type { EventSink } from '../../domain/events/event-sink.ts';
-import type { BootDecider } from './boot-plan.ts';
+import type { BootDecider, BootPlan } from './boot-plan.ts';
 import { renderIpxeScript } from './ipxe-script.ts';
 import { parseMac } from './boot-query-mac.ts';
 import { guardRefusal, macIpVerdict, type MacIpFacts } from './mac-ip-guard.ts';
@@ -40,6 +40,15 @@ export const BAD_MAC: Readonly<HttpAnswer> = Object.freeze({ status: 400, header
 
 /** Validates the MAC, asks the guard (when given), decides, records `http.boot-script` and renders the script. */
 export function bootScriptAnswerer(o: BootScriptOptions): (req: BootScriptRequest) => Promise<HttpAnswer> {
+  // A reused decision (cached-boot-decider.ts) hands back the same plan object: render it once for its MAC and node.
+  const rendered = new WeakMap<object, { mac: string; node: string | undefined; body: string }>();
+  const render = (plan: BootPlan, mac: string, node: string | undefined): string => {
+    const hit = rendered.get(plan);
+    if (hit && hit.mac === mac && hit.node === node) return hit.body;
+    const body = renderIpxeScript(plan, { httpBase: o.httpBase, mac, ...(node && { node }) });
+    rendered.set(plan, { mac, node, body });
+    return body;
+  };
   return async (req) => {
     const mac = parseMac(req.mac);
     if (!mac) return BAD_MAC;
@@ -49,6 +58,6 @@ export function bootScriptAnswerer(o: BootScriptOptions): (req: BootScriptReques
     }
     const { node, plan } = await o.decider.decide(mac, 'ipxe');
     o.events.emit({ actor: 'boot', node: node ?? null, kind: 'http.boot-script', details: { mac, plan: plan.kind, reason: plan.reason, from: req.ip } });
-    return { status: 200, headers: { 'content-type': TEXT, 'cache-control': 'no-store' }, body: renderIpxeScript(plan, { httpBase: o.httpBase, mac, ...(node && { node }) }) };
+    return { status: 200, headers: { 'content-type': TEXT, 'cache-control': 'no-store' }, body: render(plan, mac, node) };
   };
 }

@@ -6,6 +6,8 @@ import { SECURITY_HEADERS } from '../../api/security-headers.ts';
 import { toProblem } from '../../api/problem.ts';
 import { BOOT_SCRIPT_PATH, type BootScriptRequest, type HttpAnswer } from './boot-script-answer.ts';
 
+const PLAIN_MAC_QUERY = /^mac=[0-9A-Fa-f:-]{17}$/;
+
 /** Answers the request and returns true, or returns false without touching it (the caller routes it as usual). */
 export type RawRequestHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
@@ -21,8 +23,10 @@ export function bootScriptFastPath(answer: (req: BootScriptRequest) => Promise<H
     const q = url.indexOf('?');
     if ((q === -1 ? url : url.slice(0, q)) !== BOOT_SCRIPT_PATH) return false;
     if (Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined) return false;
-    // node:querystring like fastify's parser: a repeated key is an array (then not a MAC → 400).
-    const mac = q === -1 ? undefined : parse(url.slice(q + 1)).mac;
+    const query = q === -1 ? '' : url.slice(q + 1);
+    // What firmware sends (`mac=` and nothing else, nothing encoded) is taken as is; anything else is parsed like
+    // fastify's parser does (a repeated key is an array, then not a MAC → 400).
+    const mac = PLAIN_MAC_QUERY.test(query) ? query.slice(4) : q === -1 ? undefined : parse(query).mac;
     answer({ mac, ip: req.socket.remoteAddress ?? '' }).then(
       (a) => write(res, a),
       (err: unknown) => {

@@ -36,6 +36,7 @@ export class CachedBootDecider implements BootDecider {
   readonly #entries = new Map<string, { key: string; decision: Decision }>();
   /** MAC → node name (or null: unknown) for the generation `#generation`. */
   readonly #nodes = new Map<string, string | null>();
+  readonly #texts = new WeakMap<BootState, string>();
   #generation = -1;
   #waiting: Waiter[] = [];
   #checking = false;
@@ -64,7 +65,14 @@ export class CachedBootDecider implements BootDecider {
     if (!seen.node) return `${seen.generation} ${via} unknown`;
     const { next, expired, consumed } = decideNextBoot(seen.state, this.#now());
     if (expired || consumed || next.kind === 'install' || next.kind === 'stateless') return undefined;
-    return `${seen.generation} ${via} ${seen.node} ${JSON.stringify(seen.state ?? null)}`;
+    return `${seen.generation} ${via} ${seen.node} ${seen.state ? this.#text(seen.state) : 'none'}`;
+  }
+
+  /** A state row as text, once per row read (a check hands the same row to every request for that node). */
+  #text(state: BootState): string {
+    let t = this.#texts.get(state);
+    if (t === undefined) this.#texts.set(state, (t = JSON.stringify(state)));
+    return t;
   }
 
   #check(mac: string): Promise<Seen> {
