@@ -1,4 +1,4 @@
-// The boot listener's lean /boot.ipxe path against the fastify path, on one real stage0 (SQLite, real sockets): the
+// The boot listener's lean /boot.ipxe path against the fastify path, on one real stage0 (SQLite and PostgreSQL, real sockets): the
 // API listener (plain HTTP on loopback) still answers /boot.ipxe through fastify and all its hooks, the boot listener
 // through the lean path; both must send the same status, headers and body, and record the same events.
 import { after, before, describe, test } from 'node:test';
@@ -8,6 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { openStores } from '../../store/open-store.ts';
 import { call, startTestServer, type TestServer } from '../../../test/support/stage0-server.ts';
+import { startPostgres, type PostgresServer } from '../../../test/support/postgres.ts';
 
 interface Raw {
   status: number;
@@ -45,9 +46,12 @@ const MAC = { unknown: '52-54-00-AA-BB-CC', none: '52:54:00:00:20:01', boot: '52
 /** Install scripts carry a fresh token per request by design: compared with the token blanked. */
 const blankToken = (s: string) => s.replace(/stage0\.token=[A-Za-z0-9_-]+/g, 'stage0.token=<token>');
 
-describe('boot script: lean path (boot listener) = fastify path (API listener)', () => {
+for (const kind of ['sqlite', 'postgres'] as const) describe(`boot script: lean path (boot listener) = fastify path (API listener) (${kind})`, () => {
   let s: TestServer;
+  let pg: PostgresServer | undefined;
   let bootUrl: string;
+  /** Another handle on the same database: what a second controller would write through. */
+  const otherController = () => openStores(pg ? { kind: 'postgres', url: pg.url } : { kind: 'sqlite', path: path.join(s.dataDir, 'stage0.db') });
   const api = (m: string, p: string, b?: unknown) => call(s.url, m, `/api/v1${p}`, b);
   const eventsAfter = async (id: number, kind: string) =>
     (await api('GET', `/events?after=${id}&kind=${kind}`)).body.items as { id: number; node: string | null; details: Record<string, unknown> }[];
@@ -55,7 +59,9 @@ describe('boot script: lean path (boot listener) = fastify path (API listener)',
 
   before(async () => {
     const bootPort = await freePort();
+    pg = kind === 'postgres' ? await startPostgres() : undefined;
     s = await startTestServer('sqlite', {
+      ...(pg && { store: { kind: 'postgres', url: pg.url } }),
       api: { listen: '127.0.0.1', port: 0 },
       boot: { httpBase: 'http://10.0.0.1:8080', http: { enabled: true, listen: '127.0.0.1', port: bootPort }, default: { kernel: 'env/vmlinuz', initrd: 'env/initrd.gz', cmdline: 'console=ttyS0' } },
       // The guard's lease facts come from these subnets; DHCP itself stays off.
@@ -69,14 +75,17 @@ describe('boot script: lean path (boot listener) = fastify path (API listener)',
     for (const [node, target] of [['f1', 'boot'], ['f2', 'shell'], ['f3', 'osimage=p1'], ['f4', 'osimage=p1']])
       assert.equal((await api('POST', '/nodeset', { noderange: node, target })).status, 200);
     // f4's MAC holds 10.11.0.5 by a DHCP lease of ours: a request from 127.0.0.1 for its script is refused.
-    const second = await openStores({ kind: 'sqlite', path: path.join(s.dataDir, 'stage0.db') });
+    const second = await otherController();
     try {
       await second.leases.bind({ ip: '10.11.0.5', mac: MAC.guarded, subnet: '10.11.0.0/24', expiresAt: Date.now() + 3_600_000 }, Date.now());
     } finally {
       await second.inventory.close();
     }
   });
-  after(() => s?.stop());
+  after(async () => {
+    await s?.stop();
+    await pg?.stop();
+  });
 
   const cases: Array<{ name: string; method: string; query: string; status: number; event?: 'http.boot-script' | 'http.refused' }> = [
     { name: 'unknown MAC (dashes, upper case)', method: 'GET', query: `?mac=${MAC.unknown}`, status: 200, event: 'http.boot-script' },
@@ -146,7 +155,7 @@ describe('boot script: lean path (boot listener) = fastify path (API listener)',
     const get = async (m: string) => (await raw(bootUrl, 'GET', `/boot.ipxe?mac=${m}`)).body;
     for (let i = 0; i < 3; i++) assert.match(await get(MAC.shell), /stage0\.mode=shell/);
     for (let i = 0; i < 3; i++) assert.match(await get(MAC.none), /\nexit 1\n/);
-    const other = await openStores({ kind: 'sqlite', path: path.join(s.dataDir, 'stage0.db') });
+    const other = await otherController();
     try {
       // A boot state changed by the other controller: f2 from shell to rescue.
       const st = (await other.provisioning.bootStates.get('f2'))!;
