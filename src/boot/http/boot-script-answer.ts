@@ -1,4 +1,4 @@
-// The per-node iPXE script as a function of request facts (method, ?mac, peer address) → status, headers, body: one
+// The per-node iPXE script as a function of request facts (?mac, peer address) → status, headers, body: one
 // implementation behind both the fastify route and the boot listener's lean path (boot-script-fast-path.ts).
 import type { EventSink } from '../../domain/events/event-sink.ts';
 import type { BootDecider, BootPlan } from './boot-plan.ts';
@@ -36,7 +36,7 @@ export const BOOT_SCRIPT_PATH = '/boot.ipxe';
 
 const TEXT = 'text/plain';
 
-export const BAD_MAC: Readonly<HttpAnswer> = Object.freeze({ status: 400, headers: { 'content-type': TEXT }, body: 'stage0: a valid mac is required, e.g. ?mac=52:54:00:12:34:56\n' });
+export const BAD_MAC: Readonly<HttpAnswer> = Object.freeze({ status: 400, headers: Object.freeze({ 'content-type': TEXT }), body: 'stage0: a valid mac is required, e.g. ?mac=52:54:00:12:34:56\n' });
 
 /** Validates the MAC, asks the guard (when given), decides, records `http.boot-script` and renders the script. */
 export function bootScriptAnswerer(o: BootScriptOptions): (req: BootScriptRequest) => Promise<HttpAnswer> {
