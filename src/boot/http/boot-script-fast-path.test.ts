@@ -7,6 +7,9 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { openStores } from '../../store/open-store.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { bootScriptFastPath } from './boot-script-fast-path.ts';
+import type { BootScriptRequest } from './boot-script-answer.ts';
 import { call, startTestServer, type TestServer } from '../../../test/support/stage0-server.ts';
 import { startPostgres, type PostgresServer } from '../../../test/support/postgres.ts';
 
@@ -176,5 +179,54 @@ for (const kind of ['sqlite', 'postgres'] as const) describe(`boot script: lean 
     const token = async () => /stage0\.token=([A-Za-z0-9_-]+)/.exec((await raw(bootUrl, 'GET', `/boot.ipxe?mac=${MAC.install}`)).body)?.[1];
     const [a, b] = [await token(), await token()];
     assert.ok(a && b && a !== b, `${a} ${b}`);
+  });
+});
+
+describe('bootScriptFastPath on a bare node:http server', () => {
+  const seen: BootScriptRequest[] = [];
+  const errors: unknown[] = [];
+  let fail: unknown;
+  const lean = bootScriptFastPath(async (r) => {
+    seen.push(r);
+    if (fail) throw fail;
+    return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok\n' };
+  }, (e) => errors.push(e));
+  let base: string;
+  const server = http.createServer((req, res) => {
+    if (lean(req, res)) return;
+    res.writeHead(599).end('declined');
+  });
+  before(async () => {
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((r) => server.close(() => r())));
+
+  test('declines what the app must answer: other paths and methods, a trailing slash, an encoded path, a body', async () => {
+    for (const [m, p, body] of [['POST', '/boot.ipxe?mac=x'], ['GET', '/boot.ipxe/'], ['GET', '/boot%2Eipxe'], ['GET', '/boot/x'], ['GET', '/boot.ipxe', 'x']] as const)
+      assert.equal((await raw(base, m, p, body)).status, 599, `${m} ${p}`);
+    assert.equal(seen.length, 0);
+  });
+
+  test('takes GET and HEAD, hands the query MAC as parsed (plain, encoded, repeated) and the peer address', async () => {
+    seen.length = 0;
+    for (const q of ['?mac=52:54:00:00:00:01', '?mac=52%3A54%3A00%3A00%3A00%3A01', '?mac=a&mac=b', '', '?x=1']) assert.equal((await raw(base, 'GET', `/boot.ipxe${q}`)).status, 200);
+    assert.equal((await raw(base, 'HEAD', '/boot.ipxe?mac=52:54:00:00:00:01')).body, '');
+    assert.deepEqual(seen.map((r) => r.mac), ['52:54:00:00:00:01', '52:54:00:00:00:01', ['a', 'b'], undefined, undefined, '52:54:00:00:00:01']);
+    assert.ok(seen.every((r) => r.ip === '127.0.0.1'));
+  });
+
+  test('a failure becomes problem+json (500 logged; a domain error keeps its status, unlogged below 500) with the security headers', async () => {
+    fail = new Error('db down');
+    const r = await raw(base, 'GET', '/boot.ipxe?mac=52:54:00:00:00:01');
+    assert.equal(r.status, 500);
+    assert.ok(r.headers.includes('content-type: application/problem+json; charset=utf-8'), r.headers.join('\n'));
+    assert.ok(r.headers.includes('x-content-type-options: nosniff'));
+    assert.deepEqual(JSON.parse(r.body).detail, 'internal error (see the server log)');
+    assert.equal(errors.length, 1);
+    fail = new DomainError('not-found', 'no such thing');
+    assert.equal((await raw(base, 'GET', '/boot.ipxe?mac=52:54:00:00:00:01')).status, 404);
+    assert.equal(errors.length, 1);
+    fail = undefined;
   });
 });
