@@ -21,6 +21,9 @@ import { resolveApiTls } from './api/tls/api-tls.ts';
 import { bootGate } from './boot/http/boot-listener.ts';
 import { bootListenerAddress } from './boot/http/boot-listener-address.ts';
 import { leaseAddressOf, macIpGuard } from './boot/http/mac-ip-guard.ts';
+import { bootScriptAnswerer } from './boot/http/boot-script-answer.ts';
+import { bootScriptFastPath } from './boot/http/boot-script-fast-path.ts';
+import { CachedBootDecider } from './boot/http/cached-boot-decider.ts';
 import { VERSION } from './version.ts';
 import { createProvisioning, provisioningSettings } from './domain/provisioning/provisioning-services.ts';
 import { directoryTemplates, SHIPPED_TEMPLATES_DIR } from './domain/provisioning/template-source.ts';
@@ -77,11 +80,16 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
     await ensureInitialAdmin(authStore, config.dataDir, logger);
     // The iPXE script carries the node's install token: only the address that MAC holds (when known) gets it.
     const ipMac = new IpMacTable();
-    macIpGuard(app, { macOf: (ip) => ipMac.macOf(ip), ipOf: leaseAddressOf(leases, config.dhcp.subnets.map((s) => s.cidr)) }, events);
+    const macIpFacts = { macOf: (ip: string) => ipMac.macOf(ip), ipOf: leaseAddressOf(leases, config.dhcp.subnets.map((s) => s.cidr)) };
+    macIpGuard(app, macIpFacts, events);
     await app.listen({ host: config.api.listen, port: config.api.port });
     closers.push(() => app.close());
     const bootAt = bootListenerAddress(config);
-    const bootListener = bootAt && (await gate.listen(bootAt.listen, bootAt.port));
+    // The boot listener answers GET /boot.ipxe without fastify (same function, guard included): firmware load.
+    // Decisions that write nothing are reused while the generation and the node's boot state are unchanged.
+    const cachedDecider = new CachedBootDecider(provisioning.decider, { generation: () => inventory.generation(), nodeByMac: (mac) => inventory.nodeByMac(mac), bootStates: (names) => provisioningStore.bootStates.list(names) });
+    const bootScript = bootScriptFastPath(bootScriptAnswerer({ httpBase, decider: cachedDecider, events, guard: macIpFacts }), (err) => logger.error({ err }, 'request failed'));
+    const bootListener = bootAt && (await gate.listen(bootAt.listen, bootAt.port, bootScript));
     if (bootListener) closers.push(() => bootListener.close());
     const boot = await startBootServices({ config, boot: { httpBase, fallback }, inventory, nodes, decider: provisioning.decider, leases, ipMac, events, logger });
     closers.push(() => boot.close());

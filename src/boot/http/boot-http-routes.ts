@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AttrValue } from '../../domain/inventory/types.ts';
 import type { EventSink } from '../../domain/events/event-sink.ts';
 import { attributeDecider, type BootDecider, type KernelSpec } from './boot-plan.ts';
-import { renderIpxeScript } from './ipxe-script.ts';
+import { BAD_MAC, BOOT_SCRIPT_PATH, bootScriptAnswerer, type HttpAnswer } from './boot-script-answer.ts';
+import { parseMac } from './boot-query-mac.ts';
 import { resolveInJail } from './file-jail.ts';
 import { sendFile } from './send-file.ts';
 
@@ -28,24 +29,20 @@ export interface BootHttpOptions {
   events: EventSink;
 }
 
-const MAC = /^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$/i;
-const normMac = (m: string) => m.toLowerCase().replace(/-/g, ':');
+const send = (reply: FastifyReply, a: HttpAnswer) => reply.code(a.status).headers(a.headers).send(a.body);
 
 function macOrProblem(raw: unknown, reply: FastifyReply): string | undefined {
-  if (typeof raw === 'string' && MAC.test(raw)) return normMac(raw);
-  void reply.code(400).type('text/plain').send('stage0: a valid mac is required, e.g. ?mac=52:54:00:12:34:56\n');
-  return undefined;
+  const mac = parseMac(raw);
+  if (!mac) void send(reply, BAD_MAC);
+  return mac;
 }
 
 export function bootHttpRoutes(app: FastifyInstance, o: BootHttpOptions): void {
   const decider = o.decider ?? attributeDecider(o.nodes, o.fallback);
-  app.get<{ Querystring: { mac?: string } }>('/boot.ipxe', { config: { public: 'boot' } }, async (req, reply) => {
-    const mac = macOrProblem(req.query.mac, reply);
-    if (!mac) return reply;
-    const { node, plan } = await decider.decide(mac, 'ipxe');
-    o.events.emit({ actor: 'boot', node: node ?? null, kind: 'http.boot-script', details: { mac, plan: plan.kind, reason: plan.reason, from: req.ip } });
-    return reply.type('text/plain').header('cache-control', 'no-store').send(renderIpxeScript(plan, { httpBase: o.httpBase, mac, ...(node && { node }) }));
-  });
+  // The MAC-IP guard runs as the app's preHandler hook here (mac-ip-guard.ts); the boot listener's lean path
+  // (boot-script-fast-path.ts) answers the same request with the same function, guard included.
+  const script = bootScriptAnswerer({ httpBase: o.httpBase, decider, events: o.events });
+  app.get<{ Querystring: { mac?: string } }>(BOOT_SCRIPT_PATH, { config: { public: 'boot' } }, async (req, reply) => send(reply, await script({ mac: req.query.mac, ip: req.ip })));
 
   const serveAsset = async (req: FastifyRequest, reply: FastifyReply, root: string | undefined, name: string, mac: string | undefined) => {
     if (!root) return reply.code(404).type('text/plain').send('stage0: no boot.assetsDir configured\n');

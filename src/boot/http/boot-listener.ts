@@ -3,6 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { RawRequestHandler } from './boot-script-fast-path.ts';
 
 export interface BootListener {
   /** http://host:port as bound (port 0 resolved). */
@@ -12,8 +13,11 @@ export interface BootListener {
 }
 
 export interface BootGate {
-  /** Starts the listener; call after the app is ready (after app.listen). */
-  listen(host: string, port: number): Promise<BootListener>;
+  /**
+   * Starts the listener; call after the app is ready (after app.listen). `lean` sees each request first and may
+   * answer it without the app (boot-script-fast-path.ts); what it declines goes through the app and its hooks.
+   */
+  listen(host: string, port: number, lean?: RawRequestHandler): Promise<BootListener>;
 }
 
 /** Whether a request may be served on the boot listener: firmware paths and routes that declare themselves public for boot. */
@@ -39,9 +43,10 @@ export function bootGate(app: FastifyInstance): BootGate {
     return undefined;
   });
   return {
-    async listen(host, port) {
+    async listen(host, port, lean) {
       // Timeouts bound slow clients (slowloris); 16 KiB of headers is plenty for firmware.
       const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 15_000, maxHeaderSize: 16 * 1024 }, (req, res) => {
+        if (lean?.(req, res)) return;
         viaBoot.add(req);
         app.routing(req, res);
       });

@@ -2,6 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { EventSink } from '../../domain/events/event-sink.ts';
 import { isHeld, type LeaseStore } from '../dhcp/lease-store.ts';
+import type { HttpAnswer } from './boot-script-answer.ts';
+import { parseMac } from './boot-query-mac.ts';
 
 /** What the guard knows about who holds which address. Both lookups may answer "don't know" (undefined). */
 export interface MacIpFacts {
@@ -42,7 +44,11 @@ export function leaseAddressOf(leases: Pick<LeaseStore, 'getByMac'>, subnets: re
   };
 }
 
-const MAC = /^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$/i;
+/** The 403 for a requester the guard refused, and its `http.refused` event (no node on it: the MAC is unproven). */
+export function guardRefusal(events: EventSink, path: string, mac: string, ip: string, verdict: { reason: string; detail: string }): HttpAnswer {
+  events.emit({ actor: 'boot', node: null, kind: 'http.refused', details: { path, mac, from: plainIp(ip), reason: verdict.reason, detail: verdict.detail } });
+  return { status: 403, headers: { 'content-type': 'text/plain', 'cache-control': 'no-store' }, body: `stage0: ${verdict.reason}: this address may not fetch the boot script of ${mac}\n` };
+}
 
 /** Paths whose answer carries per-node secrets selected by a MAC in the query (`?mac=`). */
 export const MAC_SECRET_ROUTES: readonly string[] = ['/boot.ipxe'];
@@ -54,12 +60,11 @@ export const MAC_SECRET_ROUTES: readonly string[] = ['/boot.ipxe'];
 export function macIpGuard(app: FastifyInstance, facts: MacIpFacts, events: EventSink, routes: readonly string[] = MAC_SECRET_ROUTES): void {
   app.addHook('preHandler', async (req, reply) => {
     if (!routes.includes(req.routeOptions.url ?? '')) return undefined;
-    const mac = (req.query as { mac?: unknown } | undefined)?.mac;
-    if (typeof mac !== 'string' || !MAC.test(mac)) return undefined;
-    const normalised = mac.toLowerCase().replace(/-/g, ':');
-    const verdict = await macIpVerdict(facts, req.ip, normalised);
+    const mac = parseMac((req.query as { mac?: unknown } | undefined)?.mac);
+    if (!mac) return undefined;
+    const verdict = await macIpVerdict(facts, req.ip, mac);
     if (verdict.ok) return undefined;
-    events.emit({ actor: 'boot', node: null, kind: 'http.refused', details: { path: req.routeOptions.url, mac: normalised, from: plainIp(req.ip), reason: verdict.reason, detail: verdict.detail } });
-    return reply.code(403).type('text/plain').header('cache-control', 'no-store').send(`stage0: ${verdict.reason}: this address may not fetch the boot script of ${normalised}\n`);
+    const a = guardRefusal(events, req.routeOptions.url ?? '', mac, req.ip, verdict);
+    return reply.code(a.status).headers(a.headers).send(a.body);
   });
 }
