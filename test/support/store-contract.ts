@@ -335,6 +335,22 @@ export function runInventoryStoreContract(label: string, factory: () => Promise<
         await rejectsDomain(s.events.query({ since: 'yesterday' }), 'invalid', 'since');
       });
 
+      it('record() writes what append() would, in order, without returning it (times made canonical)', async () => {
+        assert.ok(s.events.record, 'the SQL event log offers record()');
+        await s.events.record([
+          { actor: 'dhcp', node: 'n1', kind: 'dhcp.ack', details: { ip: '10.0.0.7' }, time: '2026-01-01T00:00:00.000Z' },
+          { actor: 'tftp', node: null, kind: 'tftp.transfer', details: { bytes: 1 }, time: '2026-01-02T00:00:00Z' },
+          { actor: 'http', node: 'n1', kind: 'http.boot-script', details: {} },
+        ]);
+        const got = await s.events.query();
+        assert.deepEqual(got.map((e) => [e.actor, e.node, e.kind, e.details]), [
+          ['dhcp', 'n1', 'dhcp.ack', { ip: '10.0.0.7' }], ['tftp', null, 'tftp.transfer', { bytes: 1 }], ['http', 'n1', 'http.boot-script', {}],
+        ]);
+        assert.deepEqual(got.slice(0, 2).map((e) => e.time), ['2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z']);
+        assert.ok(got[0]!.id < got[1]!.id && got[1]!.id < got[2]!.id);
+        await assert.rejects(s.events.record([{ actor: 'a', node: null, kind: 'k', details: {}, time: 'yesterday' }]));
+      });
+
       it('history outlives the node it is about', async () => {
         await s.nodes.create({ name: 'n1' });
         await s.events.append([{ actor: 'a', node: 'n1', kind: 'x', details: {} }]);

@@ -37,6 +37,19 @@ export class KyselyEventLog implements EventLog {
     });
   }
 
+  async record(events: readonly NewEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const now = nowIso();
+    const rows = events.map((e, i) => ({
+      // The sink's own times are already canonical; anything else is parsed as append() does.
+      time: e.time === undefined ? now : ISO_UTC.test(e.time) ? e.time : isoTime(e.time, `[${i}].time`),
+      actor: e.actor, node: e.node ?? null, kind: e.kind, details: encodeDetails(e.details),
+    }));
+    await inTransaction(this.#db, async (trx) => {
+      for (const part of chunks(rows, 200)) await trx.insertInto('events').values(part).execute();
+    });
+  }
+
   async query(q: EventQuery = {}): Promise<StoredEvent[]> {
     const limit = q.limit ?? DEFAULT_EVENT_LIMIT;
     if (!Number.isInteger(limit) || limit < 0 || limit > MAX_EVENT_LIMIT) {
@@ -53,6 +66,8 @@ export class KyselyEventLog implements EventLog {
     return rows.map(toEvent);
   }
 }
+
+const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 /** Times are kept as ISO-8601 UTC with milliseconds so that comparing text compares instants. */
 function isoTime(value: string, field: string): string {
