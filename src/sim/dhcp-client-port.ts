@@ -50,7 +50,10 @@ export class DhcpClientPort {
     const s = this.#socket;
     if (!s) throw new Error('DhcpClientPort.open() first');
     return new Promise((resolve) => {
+      let finished = false;
       const done = (p: DhcpPacket | undefined) => {
+        if (finished) return;
+        finished = true;
         clearTimeout(timer);
         if (this.#waiting.get(xid) === onReply) this.#waiting.delete(xid);
         resolve(p);
@@ -58,7 +61,9 @@ export class DhcpClientPort {
       const onReply = (p: DhcpPacket) => {
         if (accept(p)) done(p);
       };
-      const timer = setTimeout(() => done(undefined), timeoutMs);
+      // libuv runs timers before it reads sockets: after a late loop turn (one process plays a thousand clients),
+      // read what has arrived before calling it a timeout — a real client does not fall behind its own socket.
+      const timer = setTimeout(() => setImmediate(() => done(undefined)), timeoutMs);
       this.#waiting.set(xid, onReply);
       s.send(bytes, this.opts.serverPort ?? 67, this.opts.serverAddress ?? '255.255.255.255');
     });
