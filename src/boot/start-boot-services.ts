@@ -87,7 +87,13 @@ export async function startBootServices(d: BootServiceDeps): Promise<RunningBoot
       });
       const listener = new DhcpListener({ service, receiveBufferBytes: config.dhcp.receiveBufferBytes, log: logger.child({ svc: 'dhcp' }) });
       await listener.start();
-      closers.push(() => listener.stop());
+      closers.push(async () => {
+        await listener.stop();
+        // What was dropped and why, once, at the end: the operator's first question after a storm.
+        const c = service.counters.snapshot();
+        const dropped = Object.entries(c).filter(([k]) => k.startsWith('dropped.')).reduce((n, [, v]) => n + v, 0);
+        (dropped > 0 ? logger.warn.bind(logger) : logger.info.bind(logger))({ counters: c }, `DHCP stopped: ${c.received ?? 0} requests received, ${dropped} dropped`);
+      });
       logger.info({ mode: config.dhcp.mode, interfaces: config.dhcp.interfaces }, 'DHCP listening');
     }
     if (config.ipv6RouterAdvertisements && config.dhcp.interfaces.length > 0) {
