@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { decodeDhcp } from '../codec/dhcp/index.ts';
 import { clientBytes } from '../boot/dhcp/dhcp-request-builder.ts';
 import { DhcpService } from '../boot/dhcp/dhcp-service.ts';
-import { FakeInventory, KNOWN } from '../boot/dhcp/dhcp-service-fixture.ts';
+import { FakeInventory, KNOWN, loopbackService } from '../boot/dhcp/dhcp-service-fixture.ts';
 import { MemoryLeaseStore } from '../boot/dhcp/memory-lease-store.ts';
 import { MemoryEventSink } from '../domain/events/event-sink.ts';
 import { DhcpListener } from './dhcp-listener.ts';
@@ -107,18 +107,7 @@ class SlowLeaseStore extends MemoryLeaseStore {
 describe('DhcpListener under a burst bigger than its handlers', () => {
   async function burst(o: { maxQueueAgeMs: number; count: number }) {
     const port = 20000 + ((process.pid + 7) % 20000);
-    const service = new DhcpService({
-      config: {
-        mode: 'authoritative',
-        interfaces: [{ name: 'lo', serverAddress: '127.0.0.1' }],
-        subnets: [{ cidr: '127.0.0.0/8', pools: [{ start: '127.0.1.1', end: '127.0.4.254' }] }],
-        boot: { tftpServer: '127.0.0.1', httpBase: 'http://127.0.0.1:8080' },
-        ports: { server: port, client: port + 1 },
-        rateLimit: { totalBurst: 100_000, totalPerSecond: 100_000 },
-        unknownOffers: { maxPerSubnet: 10_000 },
-      },
-      leases: new SlowLeaseStore(5), reservations: new FakeInventory(), events: new MemoryEventSink(),
-    });
+    const service = loopbackService(port, new SlowLeaseStore(5));
     const listener = new DhcpListener({ service, bindToDevice: false, bindAddress: '127.0.0.1', expireEveryMs: 0, maxInFlight: 2, maxQueueAgeMs: o.maxQueueAgeMs });
     await listener.start();
     const relay = await udp('127.0.0.2', port);

@@ -2,10 +2,8 @@
 // gets, and counts drops when nobody answers.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DhcpService } from '../boot/dhcp/dhcp-service.ts';
-import { FakeInventory } from '../boot/dhcp/dhcp-service-fixture.ts';
+import { loopbackService } from '../boot/dhcp/dhcp-service-fixture.ts';
 import { MemoryLeaseStore } from '../boot/dhcp/memory-lease-store.ts';
-import { MemoryEventSink } from '../domain/events/event-sink.ts';
 import { DhcpListener } from '../net/dhcp-listener.ts';
 import { freeUdpPort } from '../../test/support/free-udp-port.ts';
 import { runDhcpRate } from './dhcp-rate.ts';
@@ -14,17 +12,7 @@ describe('DHCP rate generator (perfdhcp-style, relay mode)', () => {
   it('completes every exchange against a server that keeps up, and reports round trips', async () => {
     const port = await freeUdpPort();
     const leases = new MemoryLeaseStore();
-    const service = new DhcpService({
-      config: {
-        mode: 'authoritative',
-        interfaces: [{ name: 'lo', serverAddress: '127.0.0.1' }],
-        subnets: [{ cidr: '127.0.0.0/8', pools: [{ start: '127.0.1.1', end: '127.0.4.254' }] }],
-        boot: { tftpServer: '127.0.0.1', httpBase: 'http://127.0.0.1:8080' },
-        ports: { server: port, client: port + 1 },
-        rateLimit: { totalBurst: 10_000, totalPerSecond: 10_000 },
-      },
-      leases, reservations: new FakeInventory(), events: new MemoryEventSink(),
-    });
+    const service = loopbackService(port, leases);
     const listener = new DhcpListener({ service, bindToDevice: false, bindAddress: '127.0.0.1', expireEveryMs: 0 });
     await listener.start();
     try {

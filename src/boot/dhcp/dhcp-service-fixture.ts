@@ -74,3 +74,22 @@ export const rawHex = (p: DhcpPacket, code: number): string | undefined => {
   const o = p.rawOptions.find((x) => x.code === code);
   return o && Buffer.from(o.data).toString('hex');
 };
+
+/**
+ * An authoritative service for listener tests on loopback: the 127.0.0.0/8 subnet with a pool of 1,020, answering
+ * on `port` (relays at 127.0.0.x get unicast replies there), limits on unknown MACs lifted (load generators use them).
+ */
+export function loopbackService(port: number, leases: LeaseStore = new MemoryLeaseStore()): DhcpService {
+  return new DhcpService({
+    config: {
+      mode: 'authoritative',
+      interfaces: [{ name: 'lo', serverAddress: '127.0.0.1' }],
+      subnets: [{ cidr: '127.0.0.0/8', pools: [{ start: '127.0.1.1', end: '127.0.4.254' }] }],
+      boot: { tftpServer: '127.0.0.1', httpBase: 'http://127.0.0.1:8080' },
+      ports: { server: port, client: port + 1 },
+      rateLimit: { totalBurst: 100_000, totalPerSecond: 100_000 },
+      unknownOffers: { maxPerSubnet: 10_000 },
+    },
+    leases, reservations: new FakeInventory(), events: new MemoryEventSink(),
+  });
+}

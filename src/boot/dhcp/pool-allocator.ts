@@ -3,9 +3,8 @@
 // leases (a scan per DISCOVER held stage0 to ~100 DORA/s with 10,000 leases).
 import { DomainError } from '../../domain/errors.ts';
 import { intToIp, ipToInt } from './ipv4.ts';
-import { isHeld, type Lease, type LeaseStore } from './lease-store.ts';
+import { isHeld, type Lease, type LeaseClaim, type LeaseStore } from './lease-store.ts';
 import { inPool, type Subnet } from './dhcp-subnets.ts';
-import type { LeaseClaim } from './lease-store.ts';
 
 export interface AllocateRequest {
   claim: Omit<LeaseClaim, 'ip' | 'subnet'>;
