@@ -27,6 +27,17 @@ function gatedFile(content: Buffer) {
   return { file, pending: () => waiting.length, release: () => waiting.splice(0).forEach((r) => r()), failNextRead: () => (failNext = true) };
 }
 
+/** A transfer of a 2 KiB gated file, started, its first read released: DATA 1 has gone out. */
+async function startedOnGatedFile() {
+  const g = gatedFile(randomBytes(2048));
+  const h = harness(g.file);
+  h.t.start();
+  await tick();
+  g.release();
+  await tick();
+  return { g, h };
+}
+
 function harness(file: TftpFile) {
   const clock = new FakeClock();
   const sent: string[] = [];
@@ -104,12 +115,7 @@ describe('ReadTransfer: the retransmission timer', () => {
   });
 
   it('a timeout that fires while a read is pending is not lost: the window is sent, then retransmitted', async () => {
-    const g = gatedFile(randomBytes(2048));
-    const h = harness(g.file);
-    h.t.start();
-    await tick();
-    g.release();
-    await tick();
+    const { g, h } = await startedOnGatedFile();
     await h.advance(100);
     await h.ack(1); // read of block 2 now pending
     assert.equal(g.pending(), 1);
@@ -138,12 +144,7 @@ describe('ReadTransfer: the retransmission timer', () => {
   });
 
   it('a read that fails ends the transfer with an ERROR; later events and the old timer do nothing', async () => {
-    const g = gatedFile(randomBytes(2048));
-    const h = harness(g.file);
-    h.t.start();
-    await tick();
-    g.release();
-    await tick();
+    const { g, h } = await startedOnGatedFile();
     await h.ack(1);
     g.failNextRead();
     g.release();
