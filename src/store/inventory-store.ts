@@ -55,7 +55,6 @@ export interface EventLog {
   /**
    * Appends like `append` but returns nothing: for the batching sink, which writes thousands of events a second from
    * hot paths and never reads them back (returning and decoding the rows was a fifth of the boot-script path's time).
-   * Times must already be ISO-8601 UTC as `toISOString()` writes them.
    */
   record?(events: readonly NewEvent[]): Promise<void>;
   query(q?: EventQuery): Promise<StoredEvent[]>;

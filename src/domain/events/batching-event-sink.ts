@@ -49,7 +49,7 @@ export class BatchingEventSink implements EventSink {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    // Its times were set by emit() with toISOString(): the log need not parse them again, nor return the rows.
+    // Nothing here reads the stored rows back: the log need not return them.
     const write = this.log.record ? this.log.record(batch) : this.log.append(batch);
     this.flushing = write
       .then(() => {

@@ -21,11 +21,7 @@ export class KyselyEventLog implements EventLog {
   /** Appends in order, in one transaction; ids increase in the given order. */
   async append(events: readonly NewEvent[]): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
-    const now = nowIso();
-    const rows = events.map((e, i) => ({
-      time: e.time === undefined ? now : isoTime(e.time, `[${i}].time`),
-      actor: e.actor, node: e.node ?? null, kind: e.kind, details: encodeDetails(e.details),
-    }));
+    const rows = eventRows(events);
     return inTransaction(this.#db, async (trx) => {
       const out: StoredEvent[] = [];
       // 200 rows x 5 parameters stays far below SQLite's and pg's parameter limits.
@@ -39,12 +35,7 @@ export class KyselyEventLog implements EventLog {
 
   async record(events: readonly NewEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const now = nowIso();
-    const rows = events.map((e, i) => ({
-      // The sink's own times are already canonical; anything else is parsed as append() does.
-      time: e.time === undefined ? now : ISO_UTC.test(e.time) ? e.time : isoTime(e.time, `[${i}].time`),
-      actor: e.actor, node: e.node ?? null, kind: e.kind, details: encodeDetails(e.details),
-    }));
+    const rows = eventRows(events);
     await inTransaction(this.#db, async (trx) => {
       for (const part of chunks(rows, 200)) await trx.insertInto('events').values(part).execute();
     });
@@ -67,7 +58,14 @@ export class KyselyEventLog implements EventLog {
   }
 }
 
-const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+/** The rows of `events`, times made canonical (absent: now). */
+function eventRows(events: readonly NewEvent[]) {
+  const now = nowIso();
+  return events.map((e, i) => ({
+    time: e.time === undefined ? now : isoTime(e.time, `[${i}].time`),
+    actor: e.actor, node: e.node ?? null, kind: e.kind, details: encodeDetails(e.details),
+  }));
+}
 
 /** Times are kept as ISO-8601 UTC with milliseconds so that comparing text compares instants. */
 function isoTime(value: string, field: string): string {
