@@ -33,6 +33,7 @@ import { createAttrSecrets } from './power/seal-secret-attrs.ts';
 import { BulkPowerService, nodeSetterOf } from './power/bulk-power-service.ts';
 import { defaultPowerDrivers } from './power/power-drivers.ts';
 import { BMC_LOG_REDACT_PATHS, REDACTED } from './power/redact-bmc.ts';
+import { uiRoutes } from './ui/ui-routes.ts';
 
 export interface RunningStage0 {
   url: string;
@@ -77,6 +78,7 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
       events,
     });
     imageBootRoutes(app, { images, events });
+    uiRoutes(app); // the web UI at /ui/ (a shell over the API above)
     await ensureInitialAdmin(authStore, config.dataDir, logger);
     // The iPXE script carries the node's install token: only the address that MAC holds (when known) gets it.
     const ipMac = new IpMacTable();

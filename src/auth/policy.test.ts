@@ -35,7 +35,7 @@ const cases: [string, Principal, string, string[] | undefined, boolean, RegExp?]
   ['ops may power rack2', ops, 'rpower', ['r2n01', 'r2n02'], true],
   ['ops may power rack3 through a second row', ops, 'rpower', ['r3n01'], true],
   ['ops may not power across rack2 and elsewhere: the row names the outside nodes', ops, 'rpower', ['r2n01', 'r9n01'], false, /only on rack2; not on r9n01/],
-  ['ops may not power outside any of their racks', ops, 'rpower', ['r9n01'], false, /no policy row/],
+  ['ops may not power outside any of their racks: the refusal names the nodes', ops, 'rpower', ['r9n01'], false, /no policy row allows olga to run rpower on r9n01/],
   ['ops rights on rack2 do not cover commands without nodes', ops, 'rpower', undefined, false],
   ['ops may not run other commands on rack2', ops, 'noderm', ['r2n01'], false],
 ];

@@ -59,7 +59,9 @@ export async function decide(rows: readonly PolicyRow[], who: Principal, command
       reason: `policy row ${row.id} (${row.subject}) allows ${command} only on ${row.noderange}; not on ${summarize(outside)}`,
     };
   }
-  return { allowed: false, reason: `no policy row allows ${who.name} to run ${command}` };
+  // Name the nodes: "may not run nodeset" reads as no right at all when the operator has it on other nodes.
+  const on = nodes && nodes.length > 0 ? ` on ${summarize(nodes)}` : '';
+  return { allowed: false, reason: `no policy row allows ${who.name} to run ${command}${on}`, ...(nodes && nodes.length > 0 && { outside: [...nodes] }) };
 }
 
 function summarize(names: readonly string[]): string {

@@ -5,9 +5,11 @@ import type { FastifyRequest } from 'fastify';
  * Why a route needs no user credentials:
  * - 'boot': firmware/installer endpoints (authorised by a per-node token, or harmless);
  * - 'login': the endpoints that hand out credentials;
- * - 'health': liveness probes and the API description.
+ * - 'health': liveness probes and the API description;
+ * - 'ui': the web UI's own code and styles, the same for everyone (every datum it shows comes from the API, with
+ *   the user's session, under the policy table).
  */
-export type PublicReason = 'boot' | 'login' | 'health';
+export type PublicReason = 'boot' | 'login' | 'health' | 'ui';
 
 export interface RouteAccess {
   /** The policy command this route performs, e.g. 'nodels', 'nodech', 'rpower', 'profile.write'. */

@@ -1,0 +1,43 @@
+// The discovery queue: machines nobody has typed in, with the facts they reported; approve (with a name) or reject.
+import { api, describe } from '../api.ts';
+import { fill, h, time } from '../dom.ts';
+
+interface Entry {
+  id: number;
+  mac: string;
+  status: string;
+  facts: Record<string, any>;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export async function discoveryView(): Promise<HTMLElement> {
+  const { items } = await api<{ items: Entry[] }>('GET', '/discovery?status=pending');
+  const result = h('div', { id: 'discovery-result', role: 'status' });
+  const rows = items.map((e) => {
+    const name = h('input', { placeholder: 'name or pattern (default node{###})', 'aria-label': `name for ${e.mac}` });
+    const act = (verb: 'approve' | 'reject') => {
+      api<Entry & { node?: string }>('POST', `/discovery/${e.id}/${verb}`, verb === 'approve' && name.value.trim() ? { name: name.value.trim() } : verb === 'approve' ? {} : undefined)
+        .then((r) => {
+          fill(result, h('p', { class: 'ok' }, verb === 'approve' ? `${e.mac} enrolled as ${r.node ?? '?'}` : `${e.mac} rejected`));
+          setTimeout(() => window.dispatchEvent(new HashChangeEvent('hashchange')), 600);
+        }, (err: unknown) => fill(result, h('p', { class: 'error' }, `${verb} ${e.mac}: ${describe(err)}`)));
+    };
+    return h('tr', { 'data-mac': e.mac },
+      h('td', { class: 'mono' }, e.mac),
+      h('td', {}, factsLine(e.facts)),
+      h('td', {}, time(e.firstSeen)), h('td', {}, time(e.lastSeen)),
+      h('td', {}, name, h('button', { type: 'button', class: 'approve', onclick: () => act('approve') }, 'Approve'), h('button', { type: 'button', class: 'reject', onclick: () => act('reject') }, 'Reject')));
+  });
+  return h('section', {}, h('h1', {}, 'Discovery queue'), result,
+    h('table', { id: 'discovery' },
+      h('thead', {}, h('tr', {}, ...['MAC', 'Facts', 'First seen', 'Last seen', ''].map((c) => h('th', {}, c)))),
+      h('tbody', {}, rows.length > 0 ? rows : h('tr', {}, h('td', { colspan: 5, class: 'muted' }, 'no machine waiting')))));
+}
+
+function factsLine(f: Record<string, any>): string {
+  const gib = (b: unknown) => (typeof b === 'number' ? `${(b / 2 ** 30).toFixed(1)} GiB` : undefined);
+  const parts = [f.cpu?.model, f.cpu?.cores !== undefined ? `${f.cpu.cores} cores` : undefined, gib(f.memory?.bytes ?? f.memoryBytes),
+    Array.isArray(f.disks) ? `${f.disks.length} disk(s)` : undefined, f.system?.vendor, f.system?.serial];
+  return parts.filter((p) => p !== undefined && p !== '').join(' · ') || JSON.stringify(f).slice(0, 200);
+}

@@ -1,0 +1,129 @@
+// The web UI in a real Chromium against a real stage0: log in with the first-start password, list and filter nodes,
+// see where an attribute comes from, set the next boot of a selection, and the guarantees behind it — an HttpOnly
+// session, CSRF on changes, the policy table deciding for the UI as for the API, data shown as text, never markup.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { call, startTestServer, type TestServer } from '../support/stage0-server.ts';
+import { Browser } from '../support/webdriver.ts';
+
+describe('web UI in Chromium', { timeout: 180_000 }, () => {
+  let s: TestServer;
+  let b: Browser;
+  const HOSTILE = '<img src=x id=pwned onerror="document.title=1">';
+
+  before(async () => {
+    s = await startTestServer('sqlite');
+    const ok = async (r: Promise<{ status: number; body: unknown }>) => {
+      const x = await r;
+      assert.ok(x.status < 300, JSON.stringify(x.body));
+    };
+    await ok(call(s.url, 'POST', '/api/v1/groups', { name: 'rack1', attrs: { os: 'debian12' } }));
+    await ok(call(s.url, 'POST', '/api/v1/groups', { name: 'rack2', attrs: { os: 'esxi8' } }));
+    for (const [i, g] of [[1, 'rack1'], [2, 'rack1'], [3, 'rack1'], [4, 'rack2']] as const) {
+      await ok(call(s.url, 'POST', '/api/v1/nodes', { name: `n0${i}`, groups: [g], macs: [`02:00:00:00:00:0${i}`], attrs: { ip: `10.0.0.${i}`, ...(i === 1 && { note: HOSTILE }) } }));
+    }
+    // An operator who may look at everything but set the next boot of rack2 only.
+    await ok(call(s.url, 'POST', '/api/v1/users', { name: 'op', password: 'operator-pass-123' }));
+    await ok(call(s.url, 'POST', '/api/v1/policy', { priority: 10, subject: 'user:op', commands: ['auth.self', 'nodels', 'nodeset.stat', 'events.read'], effect: 'allow' }));
+    await ok(call(s.url, 'POST', '/api/v1/policy', { priority: 20, subject: 'user:op', commands: ['nodeset'], noderange: 'rack2', effect: 'allow' }));
+    b = await Browser.start();
+  });
+  after(async () => {
+    await b?.quit();
+    await s?.stop();
+  });
+
+  async function logIn(user: string, password: string): Promise<void> {
+    await b.type(await b.find('#user'), user);
+    await b.type(await b.find('#password'), password);
+    await b.click(await b.find('#login button[type=submit]'));
+  }
+
+  test('/ leads to the login page; a wrong password is refused in the server\'s words; the right one opens the nodes', async () => {
+    await b.go(`${s.url}/`);
+    assert.match(await b.url(), /\/ui\/$/);
+    await logIn('admin', 'not-the-password');
+    await b.waitForText('#login-error', /401 wrong user name or password/);
+    await logIn('admin', s.adminPassword);
+    assert.equal(await b.waitForText('#whoami', /admin/), 'admin');
+    await b.waitForText('#node-count', /^4 node\(s\)$/);
+    const rows = await b.exec<string[]>('return [...document.querySelectorAll("#nodes tbody tr")].map((r) => r.dataset.node)');
+    assert.deepEqual(rows, ['n01', 'n02', 'n03', 'n04']);
+  });
+
+  test('the session cookie is HttpOnly: page script cannot read it, and a change without the CSRF header is refused', async () => {
+    const cookie = await b.exec<string>('return document.cookie');
+    assert.doesNotMatch(cookie, /s0s/, 'the session secret is not readable by script');
+    const forged = await b.exec<{ status: number; body: { deniedBy?: string } }>(
+      'return fetch("/api/v1/nodeset", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ noderange: "n01", target: "shell" }) }).then(async (r) => ({ status: r.status, body: await r.json() }))');
+    assert.equal(forged.status, 403);
+    assert.equal(forged.body.deniedBy, 'csrf');
+  });
+
+  test('a noderange narrows the table; a node page shows each attribute with where it comes from, hostile text as text', async () => {
+    await b.type(await b.find('#range'), 'rack1,-n03');
+    await b.click(await b.find('#range-form button'));
+    await b.waitForText('#node-count', /^2 node\(s\)$/);
+    assert.match(await b.url(), /#\/nodes\?range=rack1%2C-n03$/);
+    await b.click(await b.find('#nodes a[href="#/node/n01"]'));
+    await b.waitForText('#node-name', /^n01$/);
+    assert.equal(await b.text(await b.find('#attrs tr[data-attr="os"] td.from')), 'group rack1');
+    assert.equal(await b.text(await b.find('#attrs tr[data-attr="ip"] td.from')), 'node');
+    assert.equal(await b.text(await b.find('#attrs tr[data-attr="note"] td.mono')), HOSTILE);
+    assert.equal((await b.findAll('#pwned')).length, 0, 'the value did not become an element');
+    assert.notEqual(await b.exec('return document.title'), '1');
+  });
+
+  test('Set next boot on a selection: the boot state changes, the node\'s timeline and the audit say who did it', async () => {
+    await b.go(`${s.url}/ui/#/nodes?range=rack1`);
+    await b.waitForText('#node-count', /^3 node\(s\)$/);
+    await b.click(await b.find('#nodes tr[data-node="n01"] input[type=checkbox]'));
+    await b.click(await b.find('#nodes tr[data-node="n02"] input[type=checkbox]'));
+    await b.select('#nodeset-target', 'shell');
+    await b.click(await b.find('#nodeset'));
+    await b.waitForText('#action-result', /nodeset shell: n01, n02/);
+    await b.waitForText('#nodes tr[data-node="n01"] td.next-boot', /^shell$/);
+    assert.equal(await b.text(await b.find('#nodes tr[data-node="n03"] td.next-boot')), '—');
+
+    const states = await call(s.url, 'GET', '/api/v1/boot-states?noderange=rack1');
+    assert.deepEqual(states.body.items.map((x: { node: string; target: string | null }) => `${x.node}=${x.target}`), ['n01=shell', 'n02=shell', 'n03=null']);
+    const audit = await call(s.url, 'GET', '/api/v1/audit?command=nodeset');
+    const last = audit.body.items.at(-1);
+    assert.equal(last.user, 'admin');
+    assert.equal(last.status, 200);
+    assert.deepEqual(last.nodes, ['n01', 'n02']);
+
+    await b.go(`${s.url}/ui/#/node/n01`);
+    await b.waitForText('#boot-state', /^shell/);
+    const kinds = await b.exec<string[]>('return [...document.querySelectorAll("#timeline li")].map((l) => l.dataset.kind)');
+    assert.ok(kinds.some((k) => /nodeset|boot/.test(k)), `a next-boot event on the timeline: ${kinds.join(', ')}`);
+  });
+
+  test('an operator limited to rack2 by the policy table sees the refusal for rack1 and may act on rack2; log out ends the session', async () => {
+    await b.click(await b.find('#logout'));
+    await b.find('#login');
+    await logIn('op', 'operator-pass-123');
+    await b.waitForText('#whoami', /^op$/);
+    await b.go(`${s.url}/ui/#/nodes`); // the page keeps the view it was on (here: admin's last node page)
+    await b.waitForText('#node-count', /^4 node\(s\)$/);
+    await b.click(await b.find('#nodes tr[data-node="n03"] input[type=checkbox]'));
+    await b.select('#nodeset-target', 'rescue');
+    await b.click(await b.find('#nodeset'));
+    const refused = await b.waitForText('#action-result', /403/);
+    assert.match(refused, /^nodeset: 403 no policy row allows op to run nodeset on n03$/);
+    assert.equal((await call(s.url, 'GET', '/api/v1/nodes/n03/boot-state')).body.target, null, 'nothing changed');
+
+    await b.click(await b.find('#nodes tr[data-node="n03"] input[type=checkbox]'));
+    await b.click(await b.find('#nodes tr[data-node="n04"] input[type=checkbox]'));
+    await b.click(await b.find('#nodeset'));
+    await b.waitForText('#action-result', /nodeset rescue: n04/);
+    assert.equal((await call(s.url, 'GET', '/api/v1/nodes/n04/boot-state')).body.target, 'rescue');
+    const audit = await call(s.url, 'GET', '/api/v1/audit?user=op&command=nodeset');
+    assert.deepEqual(audit.body.items.map((e: { status: number; nodes: string[] }) => `${e.status} ${e.nodes.join(',')}`), ['403 n03', '200 n04']);
+
+    await b.click(await b.find('#logout'));
+    await b.find('#login');
+    const after = await b.exec<number>('return fetch("/api/v1/auth/whoami").then((r) => r.status)');
+    assert.equal(after, 401, 'the session was revoked, not just forgotten by the page');
+  });
+});
