@@ -5,10 +5,19 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { call, startTestServer, type TestServer } from '../support/stage0-server.ts';
 import { Browser } from '../support/webdriver.ts';
+import { sampleReport } from '../../src/domain/discovery/sample-facts.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRedfishBmc, stateFileHost, type RedfishBmc } from '../../src/lab/redfish-bmc.ts';
 
 describe('web UI in Chromium', { timeout: 180_000 }, () => {
   let s: TestServer;
   let b: Browser;
+  let bmc: RedfishBmc;
+  const bmcDir = mkdtempSync(join(tmpdir(), 's0t-ui-bmc-'));
+  const bmcHost = stateFileHost(join(bmcDir, 'state.json'));
+  const BMC_PASSWORD = 'calvin-ui-secret';
   const HOSTILE = '<img src=x id=pwned onerror="document.title=1">';
 
   before(async () => {
@@ -22,6 +31,11 @@ describe('web UI in Chromium', { timeout: 180_000 }, () => {
     for (const [i, g] of [[1, 'rack1'], [2, 'rack1'], [3, 'rack1'], [4, 'rack2']] as const) {
       await ok(call(s.url, 'POST', '/api/v1/nodes', { name: `n0${i}`, groups: [g], macs: [`02:00:00:00:00:0${i}`], attrs: { ip: `10.0.0.${i}`, ...(i === 1 && { note: HOSTILE }) } }));
     }
+    // n04 has a (lab Redfish) BMC; n03's BMC address has nobody listening.
+    bmc = await startRedfishBmc({ host: bmcHost, username: 'root', password: BMC_PASSWORD });
+    const bmcAttrs = { 'bmc.driver': 'redfish', 'bmc.address': '127.0.0.1', 'bmc.username': 'root', 'bmc.password': BMC_PASSWORD, 'bmc.insecure': true };
+    await ok(call(s.url, 'PATCH', '/api/v1/nodes/n04', { attrs: { ...bmcAttrs, 'bmc.port': bmc.port } }));
+    await ok(call(s.url, 'PATCH', '/api/v1/nodes/n03', { attrs: { ...bmcAttrs, 'bmc.port': 1 } }));
     // An operator who may look at everything but set the next boot of rack2 only.
     await ok(call(s.url, 'POST', '/api/v1/users', { name: 'op', password: 'operator-pass-123' }));
     await ok(call(s.url, 'POST', '/api/v1/policy', { priority: 10, subject: 'user:op', commands: ['auth.self', 'nodels', 'nodeset.stat', 'events.read'], effect: 'allow' }));
@@ -31,6 +45,8 @@ describe('web UI in Chromium', { timeout: 180_000 }, () => {
   after(async () => {
     await b?.quit();
     await s?.stop();
+    await bmc?.close();
+    rmSync(bmcDir, { recursive: true, force: true });
   });
 
   async function logIn(user: string, password: string): Promise<void> {
@@ -99,13 +115,45 @@ describe('web UI in Chromium', { timeout: 180_000 }, () => {
     assert.ok(kinds.some((k) => /nodeset|boot/.test(k)), `a next-boot event on the timeline: ${kinds.join(', ')}`);
   });
 
+  test('Power on a selection through the BMCs: one line per node, the failure in its own words, no BMC password on the page', async () => {
+    await b.go(`${s.url}/ui/#/nodes?range=n03,n04`);
+    await b.waitForText('#node-count', /^2 node\(s\)$/);
+    await b.click(await b.find('#select-all'));
+    await b.select('#rpower-state', 'on');
+    await b.click(await b.find('#rpower'));
+    const lines = await b.waitForText('#action-result', /n03: .*\n.*n04: |n04: .*\n.*n03: /s, 20_000);
+    assert.match(lines, /n03: failed: .*ECONNREFUSED/);
+    assert.match(lines, /^n04: ok$/m);
+    assert.equal(bmcHost.state().power, 'On', 'the BMC really powered the machine on');
+    const page = await b.exec<string>('return document.documentElement.outerHTML');
+    assert.ok(!page.includes(BMC_PASSWORD), 'the BMC password is never sent to the browser');
+    await b.go(`${s.url}/ui/#/node/n04`);
+    await b.waitForText('#node-name', /^n04$/);
+    assert.ok(!(await b.exec<string>('return document.documentElement.outerHTML')).includes(BMC_PASSWORD), 'nor on the node page');
+  });
+
+  test('Discovery: a machine that reported its facts waits in the queue; Approve with a name enrolls it as that node', async () => {
+    const report = await fetch(`${s.url}/api/v1/discovery`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sampleReport({ mac: '52:54:00:aa:bb:77', cores: 4, memoryMiB: 2048 })) });
+    assert.equal(report.status, 200, await report.text());
+    await b.go(`${s.url}/ui/#/discovery`);
+    const facts = await b.waitForText('#discovery tr[data-mac="52:54:00:aa:bb:77"] td:nth-child(2)', /cores/);
+    assert.equal(facts, 'QEMU Virtual CPU version 2.5+ · 4 cores · 2.0 GiB · 1 disk(s) · Acme · SYS-SN-7');
+    await b.type(await b.find('#discovery tr[data-mac="52:54:00:aa:bb:77"] input'), 'disc01');
+    await b.click(await b.find('#discovery tr[data-mac="52:54:00:aa:bb:77"] button.approve'));
+    await b.waitForText('#discovery-result', /52:54:00:aa:bb:77 enrolled as disc01/);
+    const node = await call(s.url, 'GET', '/api/v1/nodes/disc01');
+    assert.equal(node.status, 200);
+    assert.deepEqual(node.body.macs, ['52:54:00:aa:bb:77']);
+    await b.waitFor(async () => (await b.findAll('#discovery tr[data-mac="52:54:00:aa:bb:77"]')).length === 0, 'the queue to drop the enrolled machine');
+  });
+
   test('an operator limited to rack2 by the policy table sees the refusal for rack1 and may act on rack2; log out ends the session', async () => {
     await b.click(await b.find('#logout'));
     await b.find('#login');
     await logIn('op', 'operator-pass-123');
     await b.waitForText('#whoami', /^op$/);
     await b.go(`${s.url}/ui/#/nodes`); // the page keeps the view it was on (here: admin's last node page)
-    await b.waitForText('#node-count', /^4 node\(s\)$/);
+    await b.waitForText('#node-count', /^5 node\(s\)$/);
     await b.click(await b.find('#nodes tr[data-node="n03"] input[type=checkbox]'));
     await b.select('#nodeset-target', 'rescue');
     await b.click(await b.find('#nodeset'));

@@ -35,9 +35,10 @@ export async function discoveryView(): Promise<HTMLElement> {
       h('tbody', {}, rows.length > 0 ? rows : h('tr', {}, h('td', { colspan: 5, class: 'muted' }, 'no machine waiting')))));
 }
 
+/** The facts an operator decides by (src/domain/discovery/discovery-facts.ts has them all). */
 function factsLine(f: Record<string, any>): string {
-  const gib = (b: unknown) => (typeof b === 'number' ? `${(b / 2 ** 30).toFixed(1)} GiB` : undefined);
-  const parts = [f.cpu?.model, f.cpu?.cores !== undefined ? `${f.cpu.cores} cores` : undefined, gib(f.memory?.bytes ?? f.memoryBytes),
-    Array.isArray(f.disks) ? `${f.disks.length} disk(s)` : undefined, f.system?.vendor, f.system?.serial];
-  return parts.filter((p) => p !== undefined && p !== '').join(' · ') || JSON.stringify(f).slice(0, 200);
+  const mem = typeof f.memory?.totalMiB === 'number' ? `${(f.memory.totalMiB / 1024).toFixed(1)} GiB` : undefined;
+  const parts = [f.cpu?.model, typeof f.cpu?.cores === 'number' ? `${f.cpu.cores} cores` : undefined, mem,
+    Array.isArray(f.disks) ? `${f.disks.length} disk(s)` : undefined, f.dmi?.vendor, f.dmi?.serial];
+  return parts.filter((p) => typeof p === 'string' && p !== '').join(' · ');
 }

@@ -65,7 +65,8 @@ export async function nodesView(params: URLSearchParams): Promise<HTMLElement> {
   const power = h('select', { id: 'rpower-state' }, ...['stat', 'on', 'off', 'softoff', 'cycle', 'reset'].map((s) => h('option', { value: s }, s)));
   const rpower = h('button', { type: 'button', id: 'rpower', onclick: () => run('rpower', async (noderange) => {
     const r = await api<PowerAnswer>('POST', '/power/rpower', { noderange, state: power.value });
-    report(r.failed.length === 0, ...r.items.map((i) => `${i.node}: ${i.ok ? JSON.stringify(i.result ?? 'ok') : `failed: ${i.error ?? ''}`}`));
+    const said = (v: unknown) => (v === undefined ? 'ok' : typeof v === 'string' ? v : JSON.stringify(v));
+    report(r.failed.length === 0, ...r.items.map((i) => `${i.node}: ${i.ok ? said(i.result) : `failed: ${i.error ?? ''}`}`));
   }) }, 'Power');
 
   const rows = page.items.map((n, i) => {
