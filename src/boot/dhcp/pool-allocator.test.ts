@@ -1,12 +1,19 @@
 // The pool allocator over a real (memory) lease store: RFC 2131 §4.3.1 order, exhaustion only when truly full, and
 // a DISCOVER that costs a few indexed lookups however many leases exist.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { ipToInt } from './ipv4.ts';
 import type { Subnet } from './dhcp-subnets.ts';
 import type { LeaseStore } from './lease-store.ts';
 import { MemoryLeaseStore } from './memory-lease-store.ts';
-import { allocateFromPool, PoolCursors } from './pool-allocator.ts';
+import { allocateFromPool, PoolCursors, type AllocateOptions } from './pool-allocator.ts';
+import { KeyedMutex } from './keyed-mutex.ts';
+import { mayOfferUnknown } from './unknown-offer-limit.ts';
+import { openSqliteDatabase } from '../../store/sqlite/sqlite-store.ts';
+import { SqlLeaseStore } from '../../store/kysely/lease-store-sql.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const T0 = Date.UTC(2026, 0, 1);
 const HOUR = 3_600_000;
@@ -30,8 +37,9 @@ function counting(inner: LeaseStore): { store: LeaseStore; calls: Map<string, nu
   return { store, calls };
 }
 
-const ask = (store: LeaseStore, s: Subnet, cursors: PoolCursors, i: number, o: { requestedIp?: string; reserved?: string[]; now?: number } = {}) =>
-  allocateFromPool(store, s, { claim: { mac: mac(i), expiresAt: (o.now ?? T0) + HOUR }, requestedIp: o.requestedIp, reserved: new Set(o.reserved ?? []), now: o.now ?? T0 }, cursors);
+const ask = (store: LeaseStore, s: Subnet, cursors: PoolCursors, i: number, o: { requestedIp?: string; reserved?: string[]; now?: number } = {}, opts: AllocateOptions = {}) =>
+  allocateFromPool(store, s, { claim: { mac: mac(i), expiresAt: (o.now ?? T0) + HOUR }, requestedIp: o.requestedIp, reserved: new Set(o.reserved ?? []), now: o.now ?? T0 }, cursors, opts)
+    .then((l) => (l === 'refused' ? assert.fail('refused without an admit check') : l));
 
 describe('pool allocator', () => {
   it('gives never-used addresses in order across ranges, skipping reserved ones, and the same address to the same MAC', async () => {
@@ -85,5 +93,59 @@ describe('pool allocator', () => {
     const perDiscover = ((calls.get('getByIp') ?? 0) + (calls.get('getByMac') ?? 0)) / 100;
     assert.ok(perDiscover <= 3, `${perDiscover} lookups per DISCOVER`);
     assert.equal(calls.get('oldestFree') ?? 0, 0, 'never-used addresses were left: no reuse query');
+  });
+
+  describe('concurrent DISCOVERs: the pick under the subnet lock, the OFFER written outside it (real SQLite store)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 's0t-alloc-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const withStore = async (name: string, fn: (store: SqlLeaseStore) => Promise<void>) => {
+      const db = await openSqliteDatabase(join(dir, `${name}.db`));
+      try {
+        await fn(new SqlLeaseStore(db));
+      } finally {
+        await db.destroy();
+      }
+    };
+
+    it('200 at once: 200 distinct addresses, written in shared commits while the next picks went on', async () => withStore('a', async (store) => {
+      const s = subnet([['10.60.1.1', '10.60.1.250']]);
+      const c = new PoolCursors();
+      const lock = new KeyedMutex();
+      let inFlight = 0;
+      let most = 0;
+      const watched = new Proxy(store, {
+        get(t, p, r) {
+          const v = Reflect.get(t, p, r) as unknown;
+          if (p !== 'offer' || typeof v !== 'function') return typeof v === 'function' ? v.bind(t) : v;
+          return async (...a: unknown[]) => {
+            most = Math.max(most, ++inFlight);
+            try {
+              return await (v as (...x: unknown[]) => Promise<unknown>).apply(t, a);
+            } finally {
+              inFlight--;
+            }
+          };
+        },
+      });
+      const got = await Promise.all(Array.from({ length: 200 }, (_, i) => ask(watched, s, c, i, {}, { lock: (fn) => lock.run(NET, fn) })));
+      assert.equal(new Set(got.map((l) => l?.ip)).size, 200, 'no address twice');
+      assert.equal((await store.list({ subnet: NET })).filter((l) => l.state === 'offered').length, 200);
+      assert.ok(most > 1, `OFFER writes overlapped (at most ${most} at once): the lock was not held across them`);
+      // A retransmitted DISCOVER of a client whose OFFER is still being written gets that same address.
+      const [a, b] = await Promise.all([ask(store, s, c, 500, {}, { lock: (fn) => lock.run(NET, fn) }), ask(store, s, c, 500, {}, { lock: (fn) => lock.run(NET, fn) })]);
+      assert.equal(a?.ip, b?.ip);
+    }));
+
+    it('the cap on OFFERs to unknown MACs counts the ones still being written: 20 at once against a cap of 5 give 5', async () => withStore('b', async (store) => {
+      const s = subnet([['10.60.2.1', '10.60.2.250']]);
+      const c = new PoolCursors();
+      const lock = new KeyedMutex();
+      const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => allocateFromPool(store, s,
+        { claim: { mac: mac(i), expiresAt: T0 + 10_000 }, requestedIp: undefined, reserved: new Set(), now: T0 }, c,
+        { lock: (fn) => lock.run(NET, fn), unknown: true, admit: () => mayOfferUnknown(store, s, mac(i), 5 - c.unknownWriting(s), T0) })));
+      assert.equal(outcomes.filter((o) => o === 'refused').length, 15);
+      assert.equal((await store.list({ subnet: NET })).length, 5);
+      assert.equal(c.unknownWriting(s), 0, 'nothing left marked once the writes settled');
+    }));
   });
 });

@@ -1,6 +1,7 @@
 // Picks and holds a pool address for an unknown machine: sticky per MAC, never a reserved address, retry on races.
 // Every step is an indexed lookup, never a read of the whole subnet: a DISCOVER costs the same with 10 or 60,000
-// leases (a scan per DISCOVER held stage0 to ~100 DORA/s with 10,000 leases).
+// leases (a scan per DISCOVER held stage0 to ~100 DORA/s with 10,000 leases). The pick runs under the subnet's lock;
+// the write of the OFFER does not (it waits for the store's group commit), so a storm's DISCOVERs share commits.
 import { DomainError } from '../../domain/errors.ts';
 import { intToIp, ipToInt } from './ipv4.ts';
 import { isHeld, type Lease, type LeaseClaim, type LeaseStore } from './lease-store.ts';
@@ -29,6 +30,38 @@ const REUSE_BATCH = 16;
  */
 export class PoolCursors {
   readonly #at = new Map<string, number>();
+  /** Addresses picked and being written (ip → mac), so the next pick, made before that write lands, skips them. */
+  readonly #writing = new Map<string, { mac: string; subnet: string; unknown: boolean }>();
+  readonly #writingOf = new Map<string, string>(); // `${subnet} ${mac}` → ip
+
+  /** The address being written for `mac`, when one is. */
+  writingFor(subnet: Subnet, mac: string): string | undefined {
+    return this.#writingOf.get(`${subnet.cidr} ${mac}`);
+  }
+
+  /** Whether `ip` is being written for another MAC. */
+  writingForOther(ip: string, mac: string): boolean {
+    const w = this.#writing.get(ip);
+    return w !== undefined && w.mac !== mac;
+  }
+
+  /** OFFERs to unknown MACs picked in the subnet and not yet in the store (the cap counts them too). */
+  unknownWriting(subnet: Subnet): number {
+    let n = 0;
+    for (const w of this.#writing.values()) if (w.unknown && w.subnet === subnet.cidr) n++;
+    return n;
+  }
+
+  /** Marks `ip` as being written for `mac`; returns the function that clears the mark once the write settled. */
+  writing(subnet: Subnet, ip: string, mac: string, unknown: boolean): () => void {
+    const key = `${subnet.cidr} ${mac}`;
+    this.#writing.set(ip, { mac, subnet: subnet.cidr, unknown });
+    this.#writingOf.set(key, ip);
+    return () => {
+      if (this.#writing.get(ip)?.mac === mac) this.#writing.delete(ip);
+      if (this.#writingOf.get(key) === ip) this.#writingOf.delete(key);
+    };
+  }
 
   /** The subnet's cursor; the first time, just past the highest address the store knows (one read of the subnet). */
   async at(store: LeaseStore, subnet: Subnet): Promise<number> {
@@ -49,20 +82,39 @@ export class PoolCursors {
   }
 }
 
+/** Runs a section under the subnet's allocation lock (see KeyedMutex); the default runs it as is (tests). */
+export type SubnetLock = <T>(fn: () => Promise<T>) => Promise<T>;
+
+export interface AllocateOptions {
+  lock?: SubnetLock;
+  /** Checked under the lock before the first pick; false: no OFFER ('refused'). The unknown-MAC cap lives here. */
+  admit?: () => Promise<boolean>;
+  /** Whether the MAC is unknown to the inventory (counted against the cap while its OFFER is being written). */
+  unknown?: boolean;
+}
+
 /**
  * RFC 2131 §4.3.1 order: the client's current or previous address, then the requested one, then a never-used
- * address, then the one freed longest ago. Resolves undefined when the pool is exhausted.
+ * address, then the one freed longest ago. Resolves undefined when the pool is exhausted, 'refused' when `admit`
+ * said no. Only the pick holds the lock: the OFFER's write waits outside it, marked in `cursors` meanwhile.
  */
-export async function allocateFromPool(store: LeaseStore, subnet: Subnet, req: AllocateRequest, cursors: PoolCursors = new PoolCursors()): Promise<Lease | undefined> {
+export async function allocateFromPool(store: LeaseStore, subnet: Subnet, req: AllocateRequest, cursors: PoolCursors = new PoolCursors(), opts: AllocateOptions = {}): Promise<Lease | undefined | 'refused'> {
+  const lock = opts.lock ?? ((fn) => fn());
   const tried = new Set<string>();
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const ip = await pickCandidate(store, subnet, req, tried, cursors);
-    if (ip === undefined) return undefined;
-    tried.add(ip);
+    const picked = await lock(async () => {
+      if (attempt === 0 && opts.admit && !(await opts.admit())) return 'refused' as const;
+      const ip = await pickCandidate(store, subnet, req, tried, cursors);
+      return ip === undefined ? undefined : { ip, done: cursors.writing(subnet, ip, req.claim.mac, opts.unknown ?? false) };
+    });
+    if (picked === undefined || picked === 'refused') return picked;
+    tried.add(picked.ip);
     try {
-      return await store.offer({ ...req.claim, ip, subnet: subnet.cidr }, req.now);
+      return await store.offer({ ...req.claim, ip: picked.ip, subnet: subnet.cidr }, req.now);
     } catch (e) {
       if (!(e instanceof DomainError && e.kind === 'conflict')) throw e;
+    } finally {
+      picked.done();
     }
   }
   return undefined;
@@ -70,8 +122,12 @@ export async function allocateFromPool(store: LeaseStore, subnet: Subnet, req: A
 
 async function pickCandidate(store: LeaseStore, subnet: Subnet, req: AllocateRequest, tried: ReadonlySet<string>, cursors: PoolCursors): Promise<string | undefined> {
   const { mac } = req.claim;
-  const usable = (ip: string | undefined): ip is string => ip !== undefined && !tried.has(ip) && inPool(subnet, ip) && !req.reserved.has(ip);
+  const usable = (ip: string | undefined): ip is string =>
+    ip !== undefined && !tried.has(ip) && inPool(subnet, ip) && !req.reserved.has(ip) && !cursors.writingForOther(ip, mac);
   const freeFor = (l: Lease | undefined) => !l || !isHeld(l, req.now) || (l.mac === mac && l.state !== 'declined');
+  // A retransmitted DISCOVER while this MAC's OFFER is still being written: the same address again.
+  const writing = cursors.writingFor(subnet, mac);
+  if (usable(writing)) return writing;
   // The MAC's own row (never a declined one) is the row of its address: it is this client's to take again.
   const own = await store.getByMac(mac, subnet.cidr);
   if (usable(own?.ip)) return own.ip;

@@ -20,7 +20,7 @@ const T0 = Date.UTC(2026, 0, 1);
 const mac = (i: number) => `02:70:00:00:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`;
 const ip = (i: number) => `10.70.${i >> 8}.${i & 255}`;
 
-describe('SqlLeaseStore group commit of binds', () => {
+describe('SqlLeaseStore group commit of OFFERs and binds', () => {
   it('200 concurrent binds: each resolved with its lease, all committed, statements counted per batch', async () => {
     // Every statement better-sqlite3 prepares, begin and commit included (kysely's own log does not show those).
     const statements: string[] = [];
@@ -58,6 +58,23 @@ describe('SqlLeaseStore group commit of binds', () => {
       assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled', 'rejected']);
       for (const o of outcomes) if (o.status === 'rejected') assert.ok(o.reason instanceof DomainError && o.reason.kind === 'conflict');
       assert.deepEqual((await store.list({ subnet: NET })).map((l) => [l.ip, l.mac]), [[ip(1), mac(1)], [ip(2), mac(2)], [ip(5), mac(5)]]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('OFFERs and binds of one turn share a transaction in arrival order: an offer then a bind of the same address by another MAC conflicts', async () => {
+    const db = await openSqliteDatabase(join(dir, 'c.db'));
+    try {
+      const store = new SqlLeaseStore(db);
+      const outcomes = await Promise.allSettled([
+        store.offer({ ip: ip(1), mac: mac(1), subnet: NET, expiresAt: T0 + 10_000 }, T0),
+        store.bind({ ip: ip(1), mac: mac(2), subnet: NET, expiresAt: T0 + 3_600_000 }, T0), // held by mac(1)'s OFFER
+        store.offer({ ip: ip(3), mac: mac(3), subnet: NET, expiresAt: T0 + 10_000 }, T0),
+        store.bind({ ip: ip(3), mac: mac(3), subnet: NET, expiresAt: T0 + 3_600_000 }, T0), // its own offer: fine
+      ]);
+      assert.deepEqual(outcomes.map((o) => (o.status === 'fulfilled' ? o.value.state : 'conflict')), ['offered', 'conflict', 'offered', 'bound']);
+      assert.deepEqual((await store.list({ subnet: NET })).map((l) => [l.ip, l.mac, l.state]), [[ip(1), mac(1), 'offered'], [ip(3), mac(3), 'bound']]);
     } finally {
       await db.destroy();
     }

@@ -47,8 +47,8 @@ function hotQueries(db: InventoryDb) {
 export class SqlLeaseStore implements LeaseStore {
   readonly #db: InventoryDb;
   readonly #q: ReturnType<typeof hotQueries>;
-  /** Binds waiting for the next group commit. */
-  #binds: Array<{ claim: LeaseClaim; now: number; resolve: (l: Lease) => void; reject: (e: unknown) => void }> = [];
+  /** OFFERs and binds waiting for the next group commit, in arrival order. */
+  #writes: Array<{ claim: LeaseClaim; state: 'offered' | 'bound'; now: number; resolve: (l: Lease) => void; reject: (e: unknown) => void }> = [];
 
   constructor(db: InventoryDb) {
     this.#db = db;
@@ -66,43 +66,82 @@ export class SqlLeaseStore implements LeaseStore {
   }
 
   offer(claim: LeaseClaim, now: number): Promise<Lease> {
-    return this.#hold(claim, 'offered', now);
+    return this.#write(claim, 'offered', now);
+  }
+
+  bind(claim: LeaseClaim, now: number): Promise<Lease> {
+    return this.#write(claim, 'bound', now);
   }
 
   /**
-   * Group commit: the binds that arrive in one event-loop turn (a storm's REQUESTs) share one transaction, so each
-   * ACK still waits for its binding to be committed but the commits are paid once per batch, not per client.
+   * Group commit: the OFFERs and binds that arrive while the previous batch commits (a storm's DISCOVERs and
+   * REQUESTs) share one transaction, so each reply still waits for its lease to be committed but commits are paid
+   * once per batch. One batch at a time per store: two batches at once on PostgreSQL's pool could lock rows in
+   * opposite orders and deadlock.
    */
-  bind(claim: LeaseClaim, now: number): Promise<Lease> {
-    if (this.#db.isTransaction) return this.#hold(claim, 'bound', now);
+  #write(claim: LeaseClaim, state: 'offered' | 'bound', now: number): Promise<Lease> {
+    if (this.#db.isTransaction) return this.#hold(claim, state, now);
     return new Promise<Lease>((resolve, reject) => {
-      this.#binds.push({ claim, now, resolve, reject });
-      if (this.#binds.length === 1) setImmediate(() => void this.#flushBinds());
+      this.#writes.push({ claim, state, now, resolve, reject });
+      this.#schedule();
     });
   }
 
-  async #flushBinds(): Promise<void> {
-    const batch = this.#binds;
-    this.#binds = [];
-    let outcomes: Array<Lease | DomainError>;
-    try {
-      outcomes = await inTransaction(this.#db, async (trx) => {
-        const out: Array<Lease | DomainError> = [];
-        // One after the other, as separate transactions would run: a later bind sees an earlier one's row.
-        for (const op of batch) out.push(await this.#take(trx, op.claim, 'bound', op.now).catch((e: unknown) => (isConflict(e) ? e : Promise.reject(e))));
-        return out;
-      });
-    } catch {
-      // The batch failed as a whole (a constraint tripped by another controller, an I/O error): each bind again on
-      // its own, so only the one at fault fails.
-      for (const op of batch) this.#hold(op.claim, 'bound', op.now).then(op.resolve, op.reject);
-      return;
-    }
-    batch.forEach((op, i) => {
-      const o = outcomes[i]!;
-      if (o instanceof DomainError) op.reject(o);
-      else op.resolve(o);
+  #flushing = false;
+  #scheduled = false;
+
+  #schedule(): void {
+    if (this.#flushing || this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      void this.#flush();
     });
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#flushing || this.#writes.length === 0) return;
+    this.#flushing = true;
+    const batch = this.#writes;
+    this.#writes = [];
+    try {
+      let outcomes: Array<Lease | DomainError> | undefined;
+      try {
+        outcomes = await inTransaction(this.#db, async (trx) => {
+          const out: Array<Lease | DomainError> = [];
+          // One after the other, as separate transactions would run: a later write sees an earlier one's row.
+          for (const op of batch) out.push(await this.#take(trx, op.claim, op.state, op.now).catch((e: unknown) => (isConflict(e) ? e : Promise.reject(e))));
+          return out;
+        });
+      } catch {
+        // The batch failed as a whole (a constraint tripped by another controller, a deadlock with another controller,
+        // an I/O error): each write again on its own, one after the other, so only the one at fault fails.
+        for (const op of batch) await this.#holdRetrying(op.claim, op.state, op.now).then(op.resolve, op.reject);
+      }
+      if (outcomes) {
+        batch.forEach((op, i) => {
+          const o = outcomes[i]!;
+          if (o instanceof DomainError) op.reject(o);
+          else op.resolve(o);
+        });
+      }
+    } finally {
+      this.#flushing = false;
+      if (this.#writes.length > 0) this.#schedule();
+    }
+  }
+
+  /** #hold, again after a PostgreSQL deadlock or serialization failure (another controller's transaction won). */
+  async #holdRetrying(claim: LeaseClaim, state: 'offered' | 'bound', now: number): Promise<Lease> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#hold(claim, state, now);
+      } catch (e) {
+        const code = (e as { code?: unknown }).code;
+        if (attempt >= 5 || (code !== '40P01' && code !== '40001')) throw e;
+        await new Promise((r) => setTimeout(r, attempt * (2 + Math.random() * 8)));
+      }
+    }
   }
 
   release(ip: string, mac: string, now: number): Promise<boolean> {

@@ -30,16 +30,17 @@ export function poolHandler(
         // random-MAC flood that never REQUESTs cannot hold the pool (known nodes are not capped).
         const isUnknown = ctx.node === undefined;
         const holdSeconds = isUnknown ? Math.min(timing.offerSeconds, unknown.holdSeconds) : timing.offerSeconds;
-        const lease = await allocations.run(subnet.cidr, async () => {
-          if (isUnknown && !(await mayOfferUnknown(store, subnet, req.mac, unknownOfferCap(unknown, subnet), ctx.now))) return 'capped' as const;
-          return allocateFromPool(store, subnet, {
-            claim: { ...base, expiresAt: ctx.now + holdSeconds * 1000 },
-            requestedIp: req.packet.options.requestedIp,
-            reserved,
-            now: ctx.now,
-          }, cursors);
+        const lease = await allocateFromPool(store, subnet, {
+          claim: { ...base, expiresAt: ctx.now + holdSeconds * 1000 },
+          requestedIp: req.packet.options.requestedIp,
+          reserved,
+          now: ctx.now,
+        }, cursors, {
+          lock: (fn) => allocations.run(subnet.cidr, fn),
+          unknown: isUnknown,
+          ...(isUnknown && { admit: () => mayOfferUnknown(store, subnet, req.mac, unknownOfferCap(unknown, subnet) - cursors.unknownWriting(subnet), ctx.now) }),
         });
-        if (lease === 'capped') {
+        if (lease === 'refused') {
           counters.inc('unknown-offers-capped');
           return drop('unknown-offers-capped');
         }
