@@ -1,6 +1,7 @@
 // Diagnostics: time spent in SQLite itself per statement text (better-sqlite3's run/get/all/iterate), printed at exit.
 // Preload it into any bench: node --import tsx --import ./bench/support/sqlite-statement-times.ts bench/support/dhcp-inprocess.ts
 // (how the per-DORA table in bench/RESULTS.md, session 4, was measured).
+import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 const probe = new Database(':memory:');
 const proto = Object.getPrototypeOf(probe.prepare('select 1'));
@@ -14,8 +15,13 @@ for (const m of ['all', 'run', 'get', 'iterate'] as const) {
     }
   };
 }
+// To stdout, or to the file $STAGE0_SQLITE_TIMES (a server whose stdout is a log).
+const out: string[] = [];
+const log = (s: string) => out.push(s);
 process.on('exit', () => {
   const total = [...times.values()].reduce((s, [t]) => s + t, 0);
-  console.log(`sqlite statements total ${(total / 1e6).toFixed(0)} ms`);
-  for (const [k, [t, n]] of [...times].sort((a, b) => b[1][0] - a[1][0]).slice(0, 15)) console.log(`${(t / 1e6).toFixed(0).padStart(6)} ms ${String(n).padStart(6)}x ${(t / n / 1e3).toFixed(1).padStart(6)}µs ${k}`);
+  log(`sqlite statements total ${(total / 1e6).toFixed(0)} ms`);
+  for (const [k, [t, n]] of [...times].sort((a, b) => b[1][0] - a[1][0]).slice(0, 15)) log(`${(t / 1e6).toFixed(0).padStart(6)} ms ${String(n).padStart(6)}x ${(t / n / 1e3).toFixed(1).padStart(6)}µs ${k}`);
+  if (process.env.STAGE0_SQLITE_TIMES) writeFileSync(process.env.STAGE0_SQLITE_TIMES, `${out.join('\n')}\n`);
+  else console.log(out.join('\n'));
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { harness, KNOWN, testConfig } from './dhcp-service-fixture.ts';
 import { isHeld } from './lease-store.ts';
-import { mayOfferUnknown } from './unknown-offer-limit.ts';
+import { mayOfferUnknown, UnknownOfferTally } from './unknown-offer-limit.ts';
 import { MemoryLeaseStore } from './memory-lease-store.ts';
 import type { Subnet } from './dhcp-subnets.ts';
 import { validateConfig } from '../../config/load-config.ts';
@@ -71,6 +71,32 @@ describe('OFFERs to unknown MACs under a random-MAC flood', () => {
     assert.equal(await mayOfferUnknown(store, subnet, 'a', 2, now), true);
     assert.equal(await mayOfferUnknown(store, subnet, 'z', 2, now), false);
     assert.equal(await mayOfferUnknown(store, subnet, 'z', 3, now), true);
+  });
+
+  it('the tally reads the count at most twice a second far below the cap, and on every check near it (the cap stays exact)', async () => {
+    const store = new MemoryLeaseStore();
+    let reads = 0;
+    const counting = { getByMac: store.getByMac.bind(store), countUnknownOffers: (sub: string, t: number) => (reads++, store.countUnknownOffers(sub, t)) };
+    const subnet = { cidr: 's' } as Subnet;
+    const tally = new UnknownOfferTally(500);
+    let now = 1000;
+    let ip = 0;
+    const offerTo = async (mac: string) => {
+      if (!(await mayOfferUnknown(counting, subnet, mac, 20, now, tally))) return false;
+      await store.offer({ ip: `10.0.0.${++ip}`, mac, subnet: 's', expiresAt: now + 10_000 }, now);
+      tally.offered(subnet);
+      return true;
+    };
+    for (let i = 0; i < 10; i++) assert.ok(await offerTo(`far${i}`));
+    assert.equal(reads, 1, 'below half the cap (the 10th check counted 9 < 10): one read, then counted locally');
+    reads = 0;
+    for (let i = 0; i < 10; i++) assert.ok(await offerTo(`near${i}`));
+    assert.equal(reads, 10, 'from half the cap on, every check reads the store');
+    assert.equal(await offerTo('over'), false, 'refused exactly at the cap of 20');
+    now += 10_001; // every offer expired: the next read sees none
+    reads = 0;
+    assert.ok(await offerTo('later'));
+    assert.equal(reads, 1);
   });
 
   it('the YAML keys dhcp.unknownOffers reach the service (defaults: 10 s, a quarter of the pool)', () => {

@@ -11,13 +11,14 @@ import { nak } from '../reply-skeleton.ts';
 import type { LeaseTiming } from './reserved-lease-handler.ts';
 import type { ReservationLookup } from './reservation-handler.ts';
 import { requestTarget } from './request-target.ts';
-import { DEFAULT_UNKNOWN_OFFER_LIMITS, mayOfferUnknown, unknownOfferCap, type UnknownOfferLimits } from '../unknown-offer-limit.ts';
+import { DEFAULT_UNKNOWN_OFFER_LIMITS, mayOfferUnknown, UnknownOfferTally, unknownOfferCap, type UnknownOfferLimits } from '../unknown-offer-limit.ts';
 
 export function poolHandler(
   store: LeaseStore, reservations: ReservationLookup, timing: LeaseTiming, counters: DhcpCounters, allocations: KeyedMutex,
   unknown: UnknownOfferLimits = DEFAULT_UNKNOWN_OFFER_LIMITS,
 ): DhcpHandler {
   const cursors = new PoolCursors();
+  const tally = new UnknownOfferTally();
   return {
     name: 'pool',
     async handle(req, res, ctx) {
@@ -38,8 +39,9 @@ export function poolHandler(
         }, cursors, {
           lock: (fn) => allocations.run(subnet.cidr, fn),
           unknown: isUnknown,
-          ...(isUnknown && { admit: () => mayOfferUnknown(store, subnet, req.mac, unknownOfferCap(unknown, subnet) - cursors.unknownWriting(subnet), ctx.now) }),
+          ...(isUnknown && { admit: () => mayOfferUnknown(store, subnet, req.mac, unknownOfferCap(unknown, subnet) - cursors.unknownWriting(subnet), ctx.now, tally) }),
         });
+        if (isUnknown && lease && lease !== 'refused') tally.offered(subnet);
         if (lease === 'refused') {
           counters.inc('unknown-offers-capped');
           return drop('unknown-offers-capped');
