@@ -351,6 +351,19 @@ export function runInventoryStoreContract(label: string, factory: () => Promise<
         await assert.rejects(s.events.record([{ actor: 'a', node: null, kind: 'k', details: {}, time: 'yesterday' }]));
       });
 
+      it('record() of batches across its 200-row inserts keeps every event, in order, nulls and repeated times included', async () => {
+        const batch = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({
+          actor: 'dhcp', node: (from + i) % 3 === 0 ? null : `n${from + i}`, kind: 'dhcp.ack', details: { i: from + i }, time: '2026-01-01T00:00:00.000Z',
+        }));
+        await s.events.record!(batch(0, 450)); // 200 + 200 + 50
+        await s.events.record!(batch(450, 201)); // the compiled inserts again, and a new size
+        const got = await s.events.query({ limit: 1000 });
+        assert.equal(got.length, 651);
+        assert.deepEqual(got.map((e) => e.details.i), Array.from({ length: 651 }, (_, i) => i));
+        assert.deepEqual(got.slice(0, 4).map((e) => e.node), [null, 'n1', 'n2', null]);
+        assert.ok(got.every((e) => e.time === '2026-01-01T00:00:00.000Z'));
+      });
+
       it('history outlives the node it is about', async () => {
         await s.nodes.create({ name: 'n1' });
         await s.events.append([{ actor: 'a', node: 'n1', kind: 'x', details: {} }]);

@@ -5,14 +5,21 @@ import type { EventLog, EventQuery } from '../inventory-store.ts';
 import { chunks, inTransaction, nowIso, type InventoryDb } from './in-transaction.ts';
 import { decodeDetails, encodeDetails } from './json-text.ts';
 import type { Selectable } from 'kysely';
+import { queryTemplate, type CompiledQuery } from './query-template.ts';
 import type { EventsTable } from './schema.ts';
 
 /** query() returns at most this many events unless asked for fewer; page on with afterId. */
 export const DEFAULT_EVENT_LIMIT = 1000;
 export const MAX_EVENT_LIMIT = 10_000;
 
+/** Rows per insert: 200 rows x 5 parameters stays far below SQLite's and pg's parameter limits. */
+const CHUNK = 200;
+const COLUMNS = ['time', 'actor', 'node', 'kind', 'details'] as const;
+
 export class KyselyEventLog implements EventLog {
   readonly #db: InventoryDb;
+  /** record()'s insert of n rows, compiled once per n: building 200 rows' operation tree cost more than the insert. */
+  readonly #inserts = new Map<number, (...values: Array<string | null>) => CompiledQuery>();
 
   constructor(db: InventoryDb) {
     this.#db = db;
@@ -37,8 +44,21 @@ export class KyselyEventLog implements EventLog {
     if (events.length === 0) return;
     const rows = eventRows(events);
     await inTransaction(this.#db, async (trx) => {
-      for (const part of chunks(rows, 200)) await trx.insertInto('events').values(part).execute();
+      for (const part of chunks(rows, CHUNK)) await trx.executeQuery(this.#insertOf(part.length)(...part.flatMap((r) => COLUMNS.map((c) => r[c]))));
     });
+  }
+
+  #insertOf(n: number): (...values: Array<string | null>) => CompiledQuery {
+    let q = this.#inserts.get(n);
+    if (!q) {
+      // Values row by row in COLUMNS order, as record() passes them.
+      const sentinels = Array.from({ length: n * COLUMNS.length }, (_, i) => `\u0000ev${i}`);
+      q = queryTemplate((...v: string[]) => this.#db.insertInto('events').values(Array.from({ length: n }, (_, r) => ({
+        time: v[r * 5]!, actor: v[r * 5 + 1]!, node: v[r * 5 + 2]!, kind: v[r * 5 + 3]!, details: v[r * 5 + 4]!,
+      }))), sentinels);
+      this.#inserts.set(n, q);
+    }
+    return q;
   }
 
   async query(q: EventQuery = {}): Promise<StoredEvent[]> {
@@ -67,11 +87,17 @@ function eventRows(events: readonly NewEvent[]) {
   }));
 }
 
+/** The last time checked and its canonical form: a batch from the hot paths holds runs of the same millisecond. */
+let lastTime: { value: string; iso: string } | undefined;
+
 /** Times are kept as ISO-8601 UTC with milliseconds so that comparing text compares instants. */
 function isoTime(value: string, field: string): string {
+  if (lastTime?.value === value) return lastTime.iso;
   const t = new Date(value);
   if (Number.isNaN(t.getTime())) throw invalid(`not a timestamp: ${value}`, field);
-  return t.toISOString();
+  const iso = t.toISOString();
+  lastTime = { value, iso };
+  return iso;
 }
 
 function toEvent(r: Selectable<EventsTable>): StoredEvent {

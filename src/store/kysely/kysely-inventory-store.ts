@@ -22,15 +22,17 @@ export class KyselyInventoryStore implements InventoryStore {
   /** Read before every DHCP answer and boot script (is the in-memory inventory current?): compiled once. */
   readonly #generation;
   /**
-   * The transaction scope an async call chain runs in, to catch use of the outer store inside it. `active` turns
-   * false when the transaction ends, so timers and promises created inside it may use the store afterwards.
+   * The transaction scope an async call chain runs in, to catch use of the outer store inside it (undefined: the
+   * guard is off, see TRANSACTION_GUARD). `active` turns false when the transaction ends, so timers and promises
+   * created inside it may use the store afterwards.
    */
-  readonly #inTransaction = new AsyncLocalStorage<TransactionScope>();
+  readonly #inTransaction: AsyncLocalStorage<TransactionScope> | undefined;
 
-  constructor(db: Kysely<InventorySchema>) {
+  constructor(db: Kysely<InventorySchema>, opts: { transactionGuard?: boolean } = {}) {
     this.#db = db;
     this.#generation = queryTemplate(() => db.selectFrom('inventory_generation').select('generation').where('id', '=', 1), [] as const);
-    const outer = reposFor(db.withPlugin(new OutsideTransactionGuard(this.#inTransaction)));
+    this.#inTransaction = (opts.transactionGuard ?? TRANSACTION_GUARD) ? new AsyncLocalStorage<TransactionScope>() : undefined;
+    const outer = reposFor(this.#inTransaction ? db.withPlugin(new OutsideTransactionGuard(this.#inTransaction)) : db);
     this.nodes = outer.nodes; this.groups = outer.groups; this.site = outer.site; this.events = outer.events;
   }
 
@@ -40,10 +42,11 @@ export class KyselyInventoryStore implements InventoryStore {
    * by this very transaction (SQLite) or write outside it (PostgreSQL), so it throws instead.
    */
   async transaction<T>(fn: (tx: InventoryRepos) => Promise<T>): Promise<T> {
-    if (this.#inTransaction.getStore()?.active) throw new Error('store.transaction() called inside a transaction: use the tx repositories');
+    const guard = this.#inTransaction;
+    if (guard?.getStore()?.active) throw new Error('store.transaction() called inside a transaction: use the tx repositories');
     const scope: TransactionScope = { active: true };
     try {
-      return await translatingConstraints(this.#db.transaction().execute((trx) => this.#inTransaction.run(scope, () => fn(reposFor(trx)))));
+      return await translatingConstraints(this.#db.transaction().execute((trx) => (guard ? guard.run(scope, () => fn(reposFor(trx))) : fn(reposFor(trx)))));
     } finally {
       scope.active = false;
     }
@@ -61,6 +64,15 @@ export class KyselyInventoryStore implements InventoryStore {
     return this.#closing;
   }
 }
+
+/**
+ * Whether stores check that the outer repositories are not used inside store.transaction() (a bug that deadlocks on
+ * SQLite and escapes the transaction on PostgreSQL). The check needs AsyncLocalStorage, which on Node 20 puts a hook
+ * on every promise of the process from the first transaction on: ~15 % of the boot-script path's throughput
+ * (bench/RESULTS.md, session 4). So it is on where bugs are found — under `node --test` (NODE_TEST_CONTEXT), or with
+ * STAGE0_TX_GUARD=1 — and off in production (STAGE0_TX_GUARD=0 turns it off under tests too).
+ */
+export const TRANSACTION_GUARD = process.env.STAGE0_TX_GUARD === '1' || (process.env.STAGE0_TX_GUARD !== '0' && process.env.NODE_TEST_CONTEXT !== undefined);
 
 interface TransactionScope {
   active: boolean;
