@@ -3,24 +3,33 @@ import type { Selectable } from 'kysely';
 import type { BootState, BootTarget, InstallStatus } from '../../domain/provisioning/boot-state.ts';
 import type { BootStateRepo } from '../../domain/provisioning/provisioning-store.ts';
 import { chunks, inTransaction, type InventoryDb } from './in-transaction.ts';
+import { queryTemplate, type CompiledQuery } from './query-template.ts';
 import type { BootStatesTable } from './provisioning-schema.ts';
 
 const num = (v: number | string | null) => (v === null ? null : Number(v));
 
 export class KyselyBootStateRepo implements BootStateRepo {
   readonly #db: InventoryDb;
+  /** One node's row, compiled on first use: the boot-script check asks for a single node per request on a quiet listener. */
+  #oneQuery: ((node: string) => CompiledQuery<Selectable<BootStatesTable>>) | undefined;
 
   constructor(db: InventoryDb) {
     this.#db = db;
   }
 
+  #one(node: string): CompiledQuery<Selectable<BootStatesTable>> {
+    this.#oneQuery ??= queryTemplate((n: string) => this.#db.selectFrom('boot_states').selectAll().where('node', '=', n), ['\u0000node']);
+    return this.#oneQuery(node);
+  }
+
   async get(node: string): Promise<BootState | undefined> {
-    const row = await this.#db.selectFrom('boot_states').selectAll().where('node', '=', node).executeTakeFirst();
+    const row = (await this.#db.executeQuery(this.#one(node))).rows[0];
     return row && toState(row);
   }
 
   async list(nodes?: readonly string[]): Promise<BootState[]> {
     if (nodes === undefined) return (await this.#db.selectFrom('boot_states').selectAll().orderBy('node').execute()).map(toState);
+    if (nodes.length === 1) return (await this.#db.executeQuery(this.#one(nodes[0]!))).rows.map(toState);
     const out: BootState[] = [];
     for (const part of chunks(nodes, 1000)) out.push(...(await this.#db.selectFrom('boot_states').selectAll().where('node', 'in', part).execute()).map(toState));
     return out;
