@@ -63,10 +63,15 @@ async function playOnce(server: string, run: number): Promise<{ report: StormRep
     const timelines = join(sdir, 'timelines.json');
     const r = await timed(CCORE, [process.execPath, '--import', tsx, join(import.meta.dirname, '../src/sim/storm-main.ts'), JSON.stringify(storm), timelines],
       topo.clients, storm.deadlineMs + 60_000);
-    // UDP datagrams the server namespace's kernel dropped because a socket's receive buffer was full (RcvbufErrors).
-    const snmp = (await runIn(topo.server, 'cat', ['/proc/net/snmp'])).stdout.split('\n').filter((l) => l.startsWith('Udp:'));
-    const udp = Object.fromEntries(snmp[0]!.split(/\s+/).slice(1).map((k, i) => [k, Number(snmp[1]!.split(/\s+/)[i + 1])]));
-    console.error(JSON.stringify({ server, serverUdp: { InDatagrams: udp.InDatagrams, RcvbufErrors: udp.RcvbufErrors, InErrors: udp.InErrors } }));
+    // UDP datagrams each namespace's kernel dropped because a socket's receive buffer was full (RcvbufErrors): the
+    // server's, and the simulator's (one process plays every client: if it falls behind, replies die on its side).
+    const udpOf = async (ns: string) => {
+      const snmp = (await runIn(ns, 'cat', ['/proc/net/snmp'])).stdout.split('\n').filter((l) => l.startsWith('Udp:'));
+      const udp = Object.fromEntries(snmp[0]!.split(/\s+/).slice(1).map((k, i) => [k, Number(snmp[1]!.split(/\s+/)[i + 1])]));
+      return { InDatagrams: udp.InDatagrams, RcvbufErrors: udp.RcvbufErrors, InErrors: udp.InErrors };
+    };
+    const simLag = r.stderr.split('\n').find((l) => l.startsWith('{"simulatorLoopDelayMs"'));
+    console.error(JSON.stringify({ server, serverUdp: await udpOf(topo.server), simulatorUdp: await udpOf(topo.clients), ...(simLag && JSON.parse(simLag)) }));
     const line = r.stdout.split('\n').find((l) => l.startsWith('{"report"'));
     if (!line) throw new Error(`simulator failed (exit ${r.code}): ${r.stderr.slice(-2000)}`);
     return { report: (JSON.parse(line) as { report: StormReport }).report, load: [before, load1()] };

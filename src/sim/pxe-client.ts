@@ -2,7 +2,7 @@
 // DHCP (ROM) → TFTP the NBP → DHCP again as iPXE → HTTP boot script → HTTP kernel and initrd. Records a timeline.
 import { DhcpClientError, runDora, type DhcpLease } from './dhcp-client.ts';
 import type { DhcpClientPort } from './dhcp-client-port.ts';
-import { httpGet, ipxeScriptFetches } from './http-get.ts';
+import { httpDownload, httpGet, ipxeScriptFetches } from './http-get.ts';
 import { TftpClientError, tftpGet } from './tftp-client.ts';
 
 export type StageName = 'dhcp-rom' | 'tftp' | 'dhcp-ipxe' | 'http-script' | 'http-kernel' | 'http-initrd';
@@ -85,7 +85,7 @@ export async function bootPxeClient(o: PxeClientOptions): Promise<ClientTimeline
     if (!fetches.some((f) => f.kind === 'kernel')) throw new Error(`boot script has no kernel line: ${JSON.stringify((script.body ?? '').slice(0, 200))}`);
     for (const f of fetches) {
       const name: StageName = f.kind === 'kernel' ? 'http-kernel' : 'http-initrd';
-      const r = await stage(name, () => httpGet(f.url, { localAddress: ipxe.ip, timeoutMs: o.httpTimeoutMs }), (x) => ({ bytes: x.bytes }));
+      const r = await stage(name, () => httpDownload(f.url, { localAddress: ipxe.ip, timeoutMs: o.httpTimeoutMs }), (x) => ({ bytes: x.bytes }));
       if (r.status !== 200) throw new Error(`${f.url}: HTTP ${r.status}`);
     }
     t.ok = true;

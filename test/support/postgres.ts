@@ -2,10 +2,10 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { chown, mkdtemp, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freeTcpPort } from './free-tcp-port.ts';
 
 const run = promisify(execFile);
 
@@ -82,7 +82,7 @@ async function runAsPostgres(dir: string): Promise<Runner> {
 async function startOnFreePort(ctl: (args: string[]) => Promise<void>, data: string, dir: string, log: string): Promise<number> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
+    const port = await freeTcpPort();
     // Socket dir inside our temp dir; fsync off because the data is disposable.
     const opts = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
     try {
@@ -98,13 +98,3 @@ async function startOnFreePort(ctl: (args: string[]) => Promise<void>, data: str
   throw new Error(`PostgreSQL did not start; server log:\n${text.slice(-2000)}`, { cause: lastError });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}

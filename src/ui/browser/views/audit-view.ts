@@ -1,17 +1,10 @@
 // Every change, who made it, from where, on which nodes, allowed or refused (newest first).
 import { api, qs } from '../api.ts';
 import { h, time } from '../dom.ts';
+import type { AuditEntry } from '../../../auth/auth-store.ts';
 
-interface Entry {
-  id: number;
-  time: string;
-  user: string;
-  command: string;
-  route: string;
-  nodes: string[];
-  status: number;
-  from: string;
-}
+// Types only (erased from the bundle): the browser reads the shapes the server writes.
+type Entry = AuditEntry;
 
 export async function auditView(params: URLSearchParams): Promise<HTMLElement> {
   const user = params.get('user') ?? '';

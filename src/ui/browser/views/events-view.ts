@@ -1,16 +1,10 @@
 // What happened, newest first: DHCP, TFTP, HTTP boot, installer callbacks, inventory changes.
 import { api, qs } from '../api.ts';
 import { h, time } from '../dom.ts';
+import type { StoredEvent } from '../../../domain/inventory/types.ts';
 import { summary } from './node-view.ts';
 
-interface Ev {
-  id: number;
-  time: string;
-  actor: string;
-  node: string | null;
-  kind: string;
-  details: Record<string, unknown>;
-}
+type Ev = StoredEvent; // types only, erased from the bundle
 
 export async function eventsView(params: URLSearchParams): Promise<HTMLElement> {
   const kind = params.get('kind') ?? '';

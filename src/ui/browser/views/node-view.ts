@@ -1,6 +1,7 @@
 // One node: its attributes and where each comes from (site, group, node), its next boot, and its timeline.
 import { api, qs } from '../api.ts';
 import { h, time } from '../dom.ts';
+import type { StoredEvent } from '../../../domain/inventory/types.ts';
 
 interface Provenance {
   value: unknown;
@@ -14,13 +15,7 @@ interface NodeFull {
   bmc: string | null;
   provenance?: Record<string, Provenance>;
 }
-interface Ev {
-  id: number;
-  time: string;
-  actor: string;
-  kind: string;
-  details: Record<string, unknown>;
-}
+type Ev = StoredEvent; // types only, erased from the bundle
 
 export async function nodeView(name: string): Promise<HTMLElement> {
   const path = `/nodes/${encodeURIComponent(name)}`;
