@@ -36,6 +36,7 @@ describe('web UI in Chromium', { timeout: 180_000 }, () => {
     const bmcAttrs = { 'bmc.driver': 'redfish', 'bmc.address': '127.0.0.1', 'bmc.username': 'root', 'bmc.password': BMC_PASSWORD, 'bmc.insecure': true };
     await ok(call(s.url, 'PATCH', '/api/v1/nodes/n04', { attrs: { ...bmcAttrs, 'bmc.port': bmc.port } }));
     await ok(call(s.url, 'PATCH', '/api/v1/nodes/n03', { attrs: { ...bmcAttrs, 'bmc.port': 1 } }));
+    await ok(call(s.url, 'POST', '/api/v1/profiles', { name: 'debian12', kernel: 'debian/vmlinuz', initrd: 'debian/initrd.gz', template: 'preseed/debian12.cfg', installTimeout: 1800 }));
     // An operator who may look at everything but set the next boot of rack2 only.
     await ok(call(s.url, 'POST', '/api/v1/users', { name: 'op', password: 'operator-pass-123' }));
     await ok(call(s.url, 'POST', '/api/v1/policy', { priority: 10, subject: 'user:op', commands: ['auth.self', 'nodels', 'nodeset.stat', 'events.read'], effect: 'allow' }));
@@ -147,6 +148,18 @@ describe('web UI in Chromium', { timeout: 180_000 }, () => {
     await b.waitFor(async () => (await b.findAll('#discovery tr[data-mac="52:54:00:aa:bb:77"]')).length === 0, 'the queue to drop the enrolled machine');
   });
 
+  test('Profiles and Access show the profiles, the users and the policy table in deciding order', async () => {
+    await b.go(`${s.url}/ui/#/profiles`);
+    const row = await b.waitForText('#profiles tr[data-profile="debian12"]', /debian12/);
+    assert.match(row, /debian\/vmlinuz\s+debian\/initrd\.gz\s+preseed\/debian12\.cfg\s+—\s+1800 s/);
+    await b.go(`${s.url}/ui/#/access`);
+    await b.waitForText('#users tr[data-user="op"]', /^op/);
+    const rows = await b.exec<string[]>('return [...document.querySelectorAll("#policy tbody tr")].map((r) => r.innerText.replace(/\\s+/g, " ").trim())');
+    const ops = rows.filter((r) => /user:op/.test(r));
+    assert.deepEqual(ops, ['10 user:op auth.self,nodels,nodeset.stat,events.read any allow', '20 user:op nodeset rack2 allow']);
+    assert.ok(rows.some((r) => /^10 role:admin \* any allow/.test(r)), rows.join('\n'));
+  });
+
   test('an operator limited to rack2 by the policy table sees the refusal for rack1 and may act on rack2; log out ends the session', async () => {
     await b.click(await b.find('#logout'));
     await b.find('#login');
@@ -168,6 +181,11 @@ describe('web UI in Chromium', { timeout: 180_000 }, () => {
     assert.equal((await call(s.url, 'GET', '/api/v1/nodes/n04/boot-state')).body.target, 'rescue');
     const audit = await call(s.url, 'GET', '/api/v1/audit?user=op&command=nodeset');
     assert.deepEqual(audit.body.items.map((e: { status: number; nodes: string[] }) => `${e.status} ${e.nodes.join(',')}`), ['403 n03', '200 n04']);
+
+    // The Access page: each part refused in the server's words, the page itself still there.
+    await b.go(`${s.url}/ui/#/access`);
+    assert.match(await b.waitForText('#users .error', /403/), /^403 no policy row allows op to run user\.read$/);
+    assert.match(await b.waitForText('#policy .error', /403/), /^403 no policy row allows op to run policy\.read$/);
 
     await b.click(await b.find('#logout'));
     await b.find('#login');

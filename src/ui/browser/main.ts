@@ -1,5 +1,6 @@
 // The web UI: a login page, then a shell with views chosen by the URL's hash (#/nodes, #/node/<name>, #/discovery,
-// #/events, #/audit). Every view reads and changes state only through the API, under the user's policy rows.
+// #/profiles, #/events, #/audit, #/access). Every view reads and changes state only through the API, under the user's
+// policy rows.
 import { api, ApiError, describe, logout } from './api.ts';
 import { fill, h } from './dom.ts';
 import { loginView } from './views/login-view.ts';
@@ -8,6 +9,8 @@ import { nodeView } from './views/node-view.ts';
 import { discoveryView } from './views/discovery-view.ts';
 import { eventsView } from './views/events-view.ts';
 import { auditView } from './views/audit-view.ts';
+import { accessView } from './views/access-view.ts';
+import { profilesView } from './views/profiles-view.ts';
 
 interface WhoAmI {
   name: string;
@@ -17,7 +20,7 @@ interface WhoAmI {
 const root = document.getElementById('app')!;
 const main = h('main', { id: 'view' });
 
-const NAV: Array<[string, string]> = [['#/nodes', 'Nodes'], ['#/discovery', 'Discovery'], ['#/events', 'Events'], ['#/audit', 'Audit']];
+const NAV: Array<[string, string]> = [['#/nodes', 'Nodes'], ['#/discovery', 'Discovery'], ['#/profiles', 'Profiles'], ['#/events', 'Events'], ['#/audit', 'Audit'], ['#/access', 'Access']];
 
 async function start(): Promise<void> {
   let me: WhoAmI;
@@ -53,6 +56,8 @@ function route(): void {
   if (path === '/discovery') return show(discoveryView());
   if (path === '/events') return show(eventsView(params));
   if (path === '/audit') return show(auditView(params));
+  if (path === '/profiles') return show(profilesView());
+  if (path === '/access') return show(accessView());
   return show(nodesView(params));
 }
 
