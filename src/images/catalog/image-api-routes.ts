@@ -62,7 +62,8 @@ export async function imageApiRoutes(app: FastifyInstance, d: ImageApiDeps): Pro
       async (req, reply) => {
         const body = req.body as Readable | undefined;
         if (!body || typeof body.pipe !== 'function') throw new HttpProblem(415, 'send the image file as the body, content-type application/octet-stream');
-        const meta = await d.images.add(req.params.name, body, req.query.format ?? 'raw', { replace: req.query.replace ?? false });
+        const length = Number(req.headers['content-length']);
+        const meta = await d.images.add(req.params.name, body, req.query.format ?? 'raw', { replace: req.query.replace ?? false, ...(Number.isSafeInteger(length) && length > 0 && { expectedBytes: length }) });
         await d.events.append([{ actor: actorOf(req).name, node: null, kind: 'image.added', details: { name: meta.name, format: meta.format, sha256: meta.sha256, size: meta.size, version: meta.version } }]);
         return reply.code(201).send(meta);
       },

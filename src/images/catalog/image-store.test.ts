@@ -74,3 +74,25 @@ test('list, file lookup (only the file meta.json names), remove', async () => {
   assert.equal(existsSync(path.join(dataDir, 'images/plain')), false);
   await assert.rejects(store.remove('plain'), (err: Error & { kind?: string }) => err.kind === 'not-found');
 });
+
+test('two uploads of one name at once: one image, the other refused; with replace, two versions, never the same twice', async () => {
+  const store = new ImageStore(dataDir);
+  const other = Buffer.from(bytes).reverse();
+  const both = await Promise.allSettled([store.add('race', chunks(bytes), 'raw'), store.add('race', chunks(other), 'raw')]);
+  assert.deepEqual(both.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+  const lost = both.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+  assert.match(String(lost.reason), /image race was added \(version 1\) while this upload ran/);
+  const replaced = await Promise.all([store.add('race', chunks(other), 'raw', { replace: true }), store.add('race', chunks(bytes), 'raw', { replace: true })]);
+  assert.deepEqual(replaced.map((m) => m.version).sort(), [2, 3]);
+  const last = replaced.find((m) => m.version === 3)!;
+  assert.equal((await store.meta('race'))?.sha256, last.sha256, 'the last commit is what is stored');
+  assert.equal(sha(await readFile(path.join(dataDir, 'images/race/disk.raw'))), last.sha256);
+  assert.deepEqual((await readdir(path.join(dataDir, 'images'))).filter((f) => f.startsWith('.tmp')), [], 'no upload left behind');
+});
+
+test('an upload larger than the free space is refused before a byte is written', async () => {
+  const store = new ImageStore(dataDir);
+  await assert.rejects(store.add('huge', chunks(bytes), 'raw', { expectedBytes: 2 ** 52 }), /image huge needs 4503599627370496 bytes but the disk of .* has \d+ free/);
+  assert.equal(existsSync(path.join(dataDir, 'images/huge')), false);
+  assert.deepEqual((await readdir(path.join(dataDir, 'images'))).filter((f) => f.startsWith('.tmp')), []);
+});

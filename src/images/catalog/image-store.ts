@@ -1,12 +1,13 @@
 // The disk image catalog on the file system: <dataDir>/images/<name>/{disk.raw|disk.raw.gz, meta.json}; implements ImageCatalog.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { DomainError } from '../../domain/errors.ts';
+import { KeyedMutex } from '../../boot/dhcp/keyed-mutex.ts';
 import type { ImageCatalog, ImageInfo } from '../../domain/provisioning/image-catalog.ts';
 
 export type ImageFormat = ImageInfo['format'];
@@ -49,6 +50,9 @@ class Digest extends Transform {
   }
 }
 
+/** Left free beside the images: the database, its WAL and the logs live on the same disk. */
+const RESERVE_BYTES = 64 * 1024 * 1024;
+
 export class ImageStore implements ImageCatalog {
   readonly dir: string;
 
@@ -57,16 +61,24 @@ export class ImageStore implements ImageCatalog {
     this.dir = join(dataDir, 'images');
   }
 
+  /** Commits of one name, one at a time: the version and the "exists" check are decided at commit, not at start. */
+  readonly #commits = new KeyedMutex();
+
   /**
    * Stores `source` as image `name`, hashing the raw bytes (for gz: after gunzip, which also proves the gzip is whole
-   * and valid); nothing is visible under the name until the file and meta.json are complete.
+   * and valid); nothing is visible under the name until the file and meta.json are complete. Two uploads of one name
+   * at once: both stream, the first to finish commits, the second is refused (conflict) or, with replace, becomes the
+   * next version — never the same version twice, never a half-swapped directory. `expectedBytes` (the upload's
+   * Content-Length) is checked against the free space first, so a disk that cannot hold it refuses at once; a disk
+   * that fills during the upload ends it with a clear error and nothing kept.
    */
-  async add(name: string, source: Readable, format: ImageFormat, opts: { replace?: boolean; now?: Date } = {}): Promise<ImageMeta> {
+  async add(name: string, source: Readable, format: ImageFormat, opts: { replace?: boolean; now?: Date; expectedBytes?: number } = {}): Promise<ImageMeta> {
     checkName(name);
     if (!IMAGE_FORMATS.includes(format)) throw new DomainError('invalid', `format must be raw or gz, not ${JSON.stringify(format)}`, { field: 'format' });
-    const old = await this.meta(name);
-    if (old && !opts.replace) throw new DomainError('conflict', `image ${name} exists (version ${old.version}); remove it or replace it`, { field: 'name' });
+    const first = await this.meta(name);
+    if (first && !opts.replace) throw new DomainError('conflict', `image ${name} exists (version ${first.version}); remove it or replace it`, { field: 'name' });
     await mkdir(this.dir, { recursive: true });
+    if (opts.expectedBytes !== undefined) await this.#checkRoom(name, opts.expectedBytes);
     const tmp = join(this.dir, `.tmp-${name}-${randomBytes(4).toString('hex')}`);
     await mkdir(tmp);
     try {
@@ -74,31 +86,51 @@ export class ImageStore implements ImageCatalog {
       const stored = new Digest();
       const raw = new Digest();
       const sink = createWriteStream(join(tmp, file));
-      if (format === 'raw') {
-        await pipeline(source, raw, sink);
-      } else {
-        // Stored as uploaded, then read back through gunzip: hashes the raw bytes and proves the gzip is whole.
-        await pipeline(source, stored, sink);
-        await pipeline(createReadStream(join(tmp, file)), createGunzip(), raw, new PassThrough().resume()).catch((err: Error) => {
-          throw new DomainError('invalid', `not a valid gzip file: ${err.message}`, { field: 'format' });
-        });
+      try {
+        if (format === 'raw') {
+          await pipeline(source, raw, sink);
+        } else {
+          // Stored as uploaded, then read back through gunzip: hashes the raw bytes and proves the gzip is whole.
+          await pipeline(source, stored, sink);
+          await pipeline(createReadStream(join(tmp, file)), createGunzip(), raw, new PassThrough().resume()).catch((err: Error) => {
+            throw new DomainError('invalid', `not a valid gzip file: ${err.message}`, { field: 'format' });
+          });
+        }
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
+          throw new DomainError('unavailable', `no space left on the disk of ${this.dir} after ${format === 'raw' ? raw.bytes : stored.bytes} bytes of image ${name}: nothing was kept; free space or move the data directory`, { cause: err });
+        }
+        throw err;
       }
-      const meta: ImageMeta = {
-        name, format, file,
-        sha256: raw.hash.digest('hex'), size: raw.bytes,
-        storedBytes: format === 'raw' ? raw.bytes : stored.bytes,
-        addedAt: (opts.now ?? new Date()).toISOString(), version: (old?.version ?? 0) + 1,
-      };
-      if (meta.size === 0) throw new DomainError('invalid', 'the image is empty', { field: 'file' });
-      await writeFile(join(tmp, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
-      const final = join(this.dir, name);
-      if (old) await rename(final, `${tmp}.old`);
-      await rename(tmp, final);
-      if (old) await rm(`${tmp}.old`, { recursive: true, force: true });
-      return meta;
+      if (raw.bytes === 0) throw new DomainError('invalid', 'the image is empty', { field: 'file' });
+      return await this.#commits.run(name, async () => {
+        const old = await this.meta(name);
+        if (old && !opts.replace) throw new DomainError('conflict', `image ${name} was added (version ${old.version}) while this upload ran; remove it or replace it`, { field: 'name' });
+        const meta: ImageMeta = {
+          name, format, file,
+          sha256: raw.hash.digest('hex'), size: raw.bytes,
+          storedBytes: format === 'raw' ? raw.bytes : stored.bytes,
+          addedAt: (opts.now ?? new Date()).toISOString(), version: (old?.version ?? 0) + 1,
+        };
+        await writeFile(join(tmp, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+        const final = join(this.dir, name);
+        if (old) await rename(final, `${tmp}.old`);
+        await rename(tmp, final);
+        if (old) await rm(`${tmp}.old`, { recursive: true, force: true });
+        return meta;
+      });
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });
       throw err;
+    }
+  }
+
+  /** Refuses an upload the disk cannot hold, keeping 64 MiB free for the database and logs beside the images. */
+  async #checkRoom(name: string, bytes: number): Promise<void> {
+    const fs = await statfs(this.dir);
+    const free = fs.bavail * fs.bsize;
+    if (bytes + RESERVE_BYTES > free) {
+      throw new DomainError('unavailable', `image ${name} needs ${bytes} bytes but the disk of ${this.dir} has ${free} free (64 MiB are kept for the database); free space or move the data directory`);
     }
   }
 
