@@ -7,7 +7,7 @@ import type { SubnetTable } from './dhcp-subnets.ts';
 import type { EventSink } from '../../domain/events/event-sink.ts';
 import type { LeaseStore } from './lease-store.ts';
 import type { KeyedTokenBucket } from './token-bucket.ts';
-import { KeyedMutex } from './keyed-mutex.ts';
+import { KeyedMutex } from '../../lib/keyed-mutex.ts';
 import type { UnknownOfferLimits } from './unknown-offer-limit.ts';
 import { bootHandler } from './handlers/boot-handler.ts';
 import { informHandler } from './handlers/inform-handler.ts';

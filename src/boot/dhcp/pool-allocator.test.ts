@@ -7,7 +7,7 @@ import type { Subnet } from './dhcp-subnets.ts';
 import type { LeaseStore } from './lease-store.ts';
 import { MemoryLeaseStore } from './memory-lease-store.ts';
 import { allocateFromPool, PoolCursors, type AllocateOptions } from './pool-allocator.ts';
-import { KeyedMutex } from './keyed-mutex.ts';
+import { KeyedMutex } from '../../lib/keyed-mutex.ts';
 import { mayOfferUnknown } from './unknown-offer-limit.ts';
 import { openSqliteDatabase } from '../../store/sqlite/sqlite-store.ts';
 import { SqlLeaseStore } from '../../store/kysely/lease-store-sql.ts';

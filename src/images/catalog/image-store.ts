@@ -7,7 +7,7 @@ import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { DomainError } from '../../domain/errors.ts';
-import { KeyedMutex } from '../../boot/dhcp/keyed-mutex.ts';
+import { KeyedMutex } from '../../lib/keyed-mutex.ts';
 import type { ImageCatalog, ImageInfo } from '../../domain/provisioning/image-catalog.ts';
 
 export type ImageFormat = ImageInfo['format'];

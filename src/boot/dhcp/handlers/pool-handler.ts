@@ -4,7 +4,7 @@ import type { DhcpCounters } from '../dhcp-counters.ts';
 import { done, drop, type DhcpHandler, type Stop } from '../dhcp-handler.ts';
 import { inPool } from '../dhcp-subnets.ts';
 import { cidrContains } from '../ipv4.ts';
-import type { KeyedMutex } from '../keyed-mutex.ts';
+import type { KeyedMutex } from '../../../lib/keyed-mutex.ts';
 import type { LeaseStore } from '../lease-store.ts';
 import { allocateFromPool, PoolCursors } from '../pool-allocator.ts';
 import { nak } from '../reply-skeleton.ts';

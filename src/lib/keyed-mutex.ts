@@ -1,4 +1,4 @@
-// Runs async sections one at a time per key: pool allocations in one subnet queue up instead of racing.
+// Runs async sections one at a time per key (DHCP pool allocations per subnet, image commits per name) instead of racing.
 
 export class KeyedMutex {
   readonly #tails = new Map<string, Promise<unknown>>();
