@@ -87,5 +87,18 @@ export function runAuthStoreContract(label: string, factory: () => Promise<AuthS
       await assert.rejects(sut.exec('delete from audit'), /append-only/);
       assert.deepEqual((await s.audit.query()).map((e) => e.user), ['ada', 'bob']);
     });
+
+    it('login failures: newest first within the window, at most the limit; cleared per key; pruned by time', async () => {
+      const f = s.loginFailures;
+      for (const at of [1000, 2000, 3000, 4000]) await f.add('ada\n10.0.0.1', at);
+      await f.add('bob\n10.0.0.1', 3500);
+      assert.deepEqual(await f.recent('ada\n10.0.0.1', 2000, 10), [4000, 3000, 2000]);
+      assert.deepEqual(await f.recent('ada\n10.0.0.1', 0, 2), [4000, 3000]);
+      await f.prune(3000);
+      assert.deepEqual(await f.recent('ada\n10.0.0.1', 0, 10), [4000, 3000]);
+      await f.clear('ada\n10.0.0.1');
+      assert.deepEqual(await f.recent('ada\n10.0.0.1', 0, 10), []);
+      assert.deepEqual(await f.recent('bob\n10.0.0.1', 0, 10), [3500], 'other keys untouched');
+    });
   });
 }

@@ -112,9 +112,21 @@ export interface AuditLog {
   query(q?: AuditQuery): Promise<AuditEntry[]>;
 }
 
+/** Failed logins by limiter key (user and source address), epoch ms: shared by every controller on the database. */
+export interface LoginFailureLog {
+  /** Times of `key`'s failures at or after `since`, newest first, at most `limit`. */
+  recent(key: string, since: number, limit: number): Promise<number[]>;
+  add(key: string, at: number): Promise<void>;
+  /** Forgets `key` (a successful login). */
+  clear(key: string): Promise<void>;
+  /** Forgets every failure before `before` (they no longer count). */
+  prune(before: number): Promise<void>;
+}
+
 export interface AuthStore {
   users: UserRepo;
   credentials: CredentialRepo;
   policy: PolicyRepo;
   audit: AuditLog;
+  loginFailures: LoginFailureLog;
 }

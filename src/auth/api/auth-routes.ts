@@ -41,7 +41,7 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
       const { user: name, password } = req.body;
       req.audit.user = name;
       const key = `${name}\n${req.ip}`;
-      const wait = d.limiter.retryAfter(key);
+      const wait = await d.limiter.retryAfter(key);
       if (wait > 0) {
         reply.header('retry-after', String(wait));
         throw new HttpProblem(429, `too many failed logins for ${name} from ${req.ip}; try again in ${wait} s`);
@@ -49,10 +49,10 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
       const user = await d.store.users.get(name);
       const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
       if (!ok || !user?.passwordHash) {
-        d.limiter.fail(key);
+        await d.limiter.fail(key);
         throw new HttpProblem(401, 'wrong user name or password');
       }
-      d.limiter.succeed(key);
+      await d.limiter.succeed(key);
       if (needsRehash(user.passwordHash)) await d.store.users.update(name, { passwordHash: await hashPassword(password) });
       const now = d.now().getTime();
       if (req.body.session) {

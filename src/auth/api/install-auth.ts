@@ -22,7 +22,7 @@ export interface ApiAuthDeps {
 export function installAuth(app: FastifyInstance, deps: ApiAuthDeps): { routes: DeclaredRoute[]; register(api: FastifyInstance): void } {
   const now = deps.now ?? (() => new Date());
   const routes = installAuthHooks(app, { store: deps.store, resolve: deps.resolve, now });
-  const limiter = new LoginLimiter({ max: deps.maxFailedLogins ?? 5, now: () => now().getTime() });
+  const limiter = new LoginLimiter(deps.store.loginFailures, { max: deps.maxFailedLogins ?? 5, now: () => now().getTime() });
   return {
     routes,
     register(api) {

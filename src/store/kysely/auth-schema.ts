@@ -53,7 +53,14 @@ export interface AuditTable {
   details: string;
 }
 
+/** One failed login: the limiter's key (user and source address) and when, epoch ms. */
+export interface LoginFailuresTable {
+  key: string;
+  at: number | string;
+}
+
 export interface AuthSchema {
+  login_failures: LoginFailuresTable;
   users: UsersTable;
   auth_credentials: AuthCredentialsTable;
   policy: PolicyTable;

@@ -4,8 +4,9 @@ import { KyselyAuditLog } from './auth-audit-log.ts';
 import { KyselyCredentialRepo } from './auth-credential-repo.ts';
 import { KyselyPolicyRepo } from './auth-policy-repo.ts';
 import { KyselyUserRepo } from './auth-user-repo.ts';
+import { KyselyLoginFailureLog } from './auth-login-failures.ts';
 import type { InventoryDb } from './in-transaction.ts';
 
 export function kyselyAuthStore(db: InventoryDb): AuthStore {
-  return { users: new KyselyUserRepo(db), credentials: new KyselyCredentialRepo(db), policy: new KyselyPolicyRepo(db), audit: new KyselyAuditLog(db) };
+  return { users: new KyselyUserRepo(db), credentials: new KyselyCredentialRepo(db), policy: new KyselyPolicyRepo(db), audit: new KyselyAuditLog(db), loginFailures: new KyselyLoginFailureLog(db) };
 }

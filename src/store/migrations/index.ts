@@ -7,6 +7,7 @@ import { inventoryGenerationMigration } from './003-inventory-generation.ts';
 import { provisioningMigration } from './004-provisioning.ts';
 import { discoveryMigration } from './005-discovery.ts';
 import { authMigration } from './006-auth.ts';
+import { loginFailuresMigration } from './007-login-failures.ts';
 
 /** Every migration, keyed by its file name; add new ones at the end with the next number. */
 export function inventoryMigrations(flavor: SqlFlavor): Record<string, Migration> {
@@ -17,5 +18,6 @@ export function inventoryMigrations(flavor: SqlFlavor): Record<string, Migration
     '004-provisioning': provisioningMigration(flavor),
     '005-discovery': discoveryMigration(flavor),
     '006-auth': authMigration(flavor),
+    '007-login-failures': loginFailuresMigration(flavor),
   };
 }
