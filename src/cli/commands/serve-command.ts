@@ -14,7 +14,7 @@ export function registerServeCommand(program: Command): void {
     .action(async (o: { config?: string; dataDir?: string; listen?: string; port?: number }) => {
       const config = await loadConfig(o.config ?? process.env.STAGE0_CONFIG, process.env, { dataDir: o.dataDir, listen: o.listen, port: o.port });
       const running = await startStage0(config);
-      process.stderr.write(`stage0 is running: ${running.url} (API ${running.url}/api/v1, data in ${config.dataDir})\n`);
+      process.stderr.write(`stage0 is running: ${running.url} (web UI ${running.url}/ui/, API ${running.url}/api/v1, data in ${config.dataDir})\n`);
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;
