@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { call, startTestServer, type TestServer } from '../support/stage0-server.ts';
 import { Browser } from '../support/webdriver.ts';
 import { sampleReport } from '../../src/domain/discovery/sample-facts.ts';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,8 @@ describe('web UI in Chromium', { timeout: 180_000 }, () => {
     const bmcAttrs = { 'bmc.driver': 'redfish', 'bmc.address': '127.0.0.1', 'bmc.username': 'root', 'bmc.password': BMC_PASSWORD, 'bmc.insecure': true };
     await ok(call(s.url, 'PATCH', '/api/v1/nodes/n04', { attrs: { ...bmcAttrs, 'bmc.port': bmc.port } }));
     await ok(call(s.url, 'PATCH', '/api/v1/nodes/n03', { attrs: { ...bmcAttrs, 'bmc.port': 1 } }));
+    const image = await fetch(`${s.url}/api/v1/images/tiny?format=raw`, { method: 'PUT', headers: { authorization: `Bearer ${s.adminToken}`, 'content-type': 'application/octet-stream' }, body: Buffer.alloc(1024 * 1024, 1) });
+    assert.equal(image.status, 201, await image.text());
     await ok(call(s.url, 'POST', '/api/v1/profiles', { name: 'debian12', kernel: 'debian/vmlinuz', initrd: 'debian/initrd.gz', template: 'preseed/debian12.cfg', installTimeout: 1800 }));
     // An operator who may look at everything but set the next boot of rack2 only.
     await ok(call(s.url, 'POST', '/api/v1/users', { name: 'op', password: 'operator-pass-123' }));
@@ -148,10 +151,12 @@ describe('web UI in Chromium', { timeout: 180_000 }, () => {
     await b.waitFor(async () => (await b.findAll('#discovery tr[data-mac="52:54:00:aa:bb:77"]')).length === 0, 'the queue to drop the enrolled machine');
   });
 
-  test('Profiles and Access show the profiles, the users and the policy table in deciding order', async () => {
+  test('Profiles and Access show the profiles, the disk images, the users and the policy table in deciding order', async () => {
     await b.go(`${s.url}/ui/#/profiles`);
     const row = await b.waitForText('#profiles tr[data-profile="debian12"]', /debian12/);
     assert.match(row, /debian\/vmlinuz\s+debian\/initrd\.gz\s+preseed\/debian12\.cfg\s+—\s+1800 s/);
+    const sha = createHash('sha256').update(Buffer.alloc(1024 * 1024, 1)).digest('hex');
+    assert.match(await b.waitForText('#images tr[data-image="tiny"]', /tiny/), new RegExp(`^tiny\\s+raw\\s+1\\.0 MiB\\s+1\\.0 MiB\\s+${sha.slice(0, 16)}…\\s+1\\s`));
     await b.go(`${s.url}/ui/#/access`);
     await b.waitForText('#users tr[data-user="op"]', /^op/);
     const rows = await b.exec<string[]>('return [...document.querySelectorAll("#policy tbody tr")].map((r) => r.innerText.replace(/\\s+/g, " ").trim())');
