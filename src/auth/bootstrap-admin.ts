@@ -2,7 +2,7 @@
 import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { DomainError } from '../domain/errors.ts';
+import { isConflict } from '../domain/errors.ts';
 import type { AuthStore } from './auth-store.ts';
 import { hashPassword } from './password-hash.ts';
 import { randomPassword } from './secret-token.ts';
@@ -30,7 +30,7 @@ export async function ensureInitialAdmin(store: AuthStore, dataDir: string, logg
   } catch (err) {
     // Another controller on the same PostgreSQL created it first: its password is the valid one, not ours.
     await rm(file, { force: true });
-    if (err instanceof DomainError && err.kind === 'conflict') return undefined;
+    if (isConflict(err)) return undefined;
     throw err;
   }
   // The password goes only to the 0600 file: logs are often shipped to places the operator does not control.

@@ -27,6 +27,8 @@ export class DomainError extends Error {
 
 export const notFound = (what: string, field?: string) => new DomainError('not-found', `${what} not found`, { field });
 export const conflict = (message: string, field?: string) => new DomainError('conflict', message, { field });
+/** A lost race or a duplicate: what callers that retry, or that treat "already there" as done, catch. */
+export const isConflict = (e: unknown): e is DomainError => e instanceof DomainError && e.kind === 'conflict';
 export const invalid = (message: string, field?: string, details?: Record<string, unknown>) =>
   new DomainError('invalid', message, { field, details });
 export const stale = (what: string, expected: number, actual: number) =>

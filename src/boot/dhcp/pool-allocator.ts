@@ -2,7 +2,7 @@
 // Every step is an indexed lookup, never a read of the whole subnet: a DISCOVER costs the same with 10 or 60,000
 // leases (a scan per DISCOVER held stage0 to ~100 DORA/s with 10,000 leases). The pick runs under the subnet's lock;
 // the write of the OFFER does not (it waits for the store's group commit), so a storm's DISCOVERs share commits.
-import { DomainError } from '../../domain/errors.ts';
+import { isConflict } from '../../domain/errors.ts';
 import { intToIp, ipToInt } from './ipv4.ts';
 import { isHeld, type Lease, type LeaseClaim, type LeaseStore } from './lease-store.ts';
 import { inPool, type Subnet } from './dhcp-subnets.ts';
@@ -112,7 +112,7 @@ export async function allocateFromPool(store: LeaseStore, subnet: Subnet, req: A
     try {
       return await store.offer({ ...req.claim, ip: picked.ip, subnet: subnet.cidr }, req.now);
     } catch (e) {
-      if (!(e instanceof DomainError && e.kind === 'conflict')) throw e;
+      if (!isConflict(e)) throw e;
     } finally {
       picked.done();
     }

@@ -2,7 +2,7 @@
 import { sql, type Selectable } from 'kysely';
 import { compareIps } from '../../boot/dhcp/ipv4.ts';
 import type { Lease, LeaseClaim, LeaseState, LeaseStore } from '../../boot/dhcp/lease-store.ts';
-import { conflict, DomainError } from '../../domain/errors.ts';
+import { conflict, DomainError, isConflict } from '../../domain/errors.ts';
 import { inTransaction, type InventoryDb } from './in-transaction.ts';
 import { queryTemplate } from './query-template.ts';
 import type { LeasesTable } from './schema.ts';
@@ -215,8 +215,6 @@ export class SqlLeaseStore implements LeaseStore {
     return Number(res.numUpdatedRows) > 0;
   }
 }
-
-const isConflict = (e: unknown): e is DomainError => e instanceof DomainError && e.kind === 'conflict';
 
 function toLease(r: Selectable<LeasesTable>): Lease {
   const lease: Lease = { ip: r.ip, mac: r.mac, subnet: r.subnet, state: r.state, expiresAt: Number(r.expires_at) };

@@ -1,5 +1,5 @@
 // Addresses for machines without a reservation: from the subnet's pool ranges, sticky per MAC (RFC 2131 §4.3.1-§4.3.2).
-import { DomainError } from '../../../domain/errors.ts';
+import { isConflict } from '../../../domain/errors.ts';
 import type { DhcpCounters } from '../dhcp-counters.ts';
 import { done, drop, type DhcpHandler, type Stop } from '../dhcp-handler.ts';
 import { inPool } from '../dhcp-subnets.ts';
@@ -77,7 +77,7 @@ export function poolHandler(
         ctx.lease = await store.bind({ ...base, ip: t.ip, subnet: subnet.cidr, expiresAt: ctx.now + subnet.leaseSeconds * 1000 }, ctx.now);
         return res;
       } catch (e) {
-        if (!(e instanceof DomainError && e.kind === 'conflict')) throw e;
+        if (!isConflict(e)) throw e;
         return refuse(`${t.ip} is held by another client`, 'address in use');
       }
     },

@@ -1,5 +1,5 @@
 // Known nodes with a reserved address (inventory attribute `ip`) get exactly that address, whatever they ask.
-import { DomainError } from '../../../domain/errors.ts';
+import { isConflict } from '../../../domain/errors.ts';
 import { done, drop, type DhcpHandler } from '../dhcp-handler.ts';
 import { cidrContains } from '../ipv4.ts';
 import type { LeaseStore } from '../lease-store.ts';
@@ -35,7 +35,7 @@ export function reservedLeaseHandler(store: LeaseStore, timing: LeaseTiming): Dh
         ctx.lease = await store.bind({ ...base, expiresAt: ctx.now + subnet.leaseSeconds * 1000 }, ctx.now);
         return res;
       } catch (e) {
-        if (!(e instanceof DomainError && e.kind === 'conflict')) throw e;
+        if (!isConflict(e)) throw e;
         if (req.type === 'DISCOVER') return drop('reserved-address-held');
         ctx.nakReason = `reserved address ${ip} is held by another client`;
         return { stop: 'send', res: nak(res, 'address in use') };
