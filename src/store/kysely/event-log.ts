@@ -31,8 +31,7 @@ export class KyselyEventLog implements EventLog {
     const rows = eventRows(events);
     return inTransaction(this.#db, async (trx) => {
       const out: StoredEvent[] = [];
-      // 200 rows x 5 parameters stays far below SQLite's and pg's parameter limits.
-      for (const part of chunks(rows, 200)) {
+      for (const part of chunks(rows, CHUNK)) {
         const stored = await trx.insertInto('events').values(part).returningAll().execute();
         out.push(...stored.map(toEvent).sort((a, b) => a.id - b.id));
       }
@@ -53,9 +52,8 @@ export class KyselyEventLog implements EventLog {
     if (!q) {
       // Values row by row in COLUMNS order, as record() passes them.
       const sentinels = Array.from({ length: n * COLUMNS.length }, (_, i) => `\u0000ev${i}`);
-      q = queryTemplate((...v: string[]) => this.#db.insertInto('events').values(Array.from({ length: n }, (_, r) => ({
-        time: v[r * 5]!, actor: v[r * 5 + 1]!, node: v[r * 5 + 2]!, kind: v[r * 5 + 3]!, details: v[r * 5 + 4]!,
-      }))), sentinels);
+      const row = (v: string[], r: number) => Object.fromEntries(COLUMNS.map((c, k) => [c, v[r * COLUMNS.length + k]!])) as EventRow;
+      q = queryTemplate((...v: string[]) => this.#db.insertInto('events').values(Array.from({ length: n }, (_, r) => row(v, r))), sentinels);
       this.#inserts.set(n, q);
     }
     return q;
@@ -77,6 +75,8 @@ export class KyselyEventLog implements EventLog {
     return rows.map(toEvent);
   }
 }
+
+type EventRow = ReturnType<typeof eventRows>[number];
 
 /** The rows of `events`, times made canonical (absent: now). */
 function eventRows(events: readonly NewEvent[]) {
