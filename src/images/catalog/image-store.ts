@@ -153,12 +153,16 @@ export class ImageStore implements ImageCatalog {
 
   async remove(name: string): Promise<ImageMeta> {
     checkName(name);
-    const meta = await this.meta(name);
-    if (!meta) throw new DomainError('not-found', `no image ${name}`, { field: 'name' });
-    const gone = join(this.dir, `.rm-${name}-${randomBytes(4).toString('hex')}`);
-    await rename(join(this.dir, name), gone);
-    await rm(gone, { recursive: true, force: true });
-    return meta;
+    // Under the name's commit lock: a replace swapping directories at the same moment would otherwise lose the race
+    // halfway (ENOENT on the rename, or the new version removed while the old one is reported).
+    return this.#commits.run(name, async () => {
+      const meta = await this.meta(name);
+      if (!meta) throw new DomainError('not-found', `no image ${name}`, { field: 'name' });
+      const gone = join(this.dir, `.rm-${name}-${randomBytes(4).toString('hex')}`);
+      await rename(join(this.dir, name), gone);
+      await rm(gone, { recursive: true, force: true });
+      return meta;
+    });
   }
 
   /** ImageCatalog: what the install agent needs (URL path under the HTTP base, format, raw checksum and size). */

@@ -28,10 +28,10 @@ export class KyselyInventoryStore implements InventoryStore {
    */
   readonly #inTransaction: AsyncLocalStorage<TransactionScope> | undefined;
 
-  constructor(db: Kysely<InventorySchema>, opts: { transactionGuard?: boolean } = {}) {
+  constructor(db: Kysely<InventorySchema>) {
     this.#db = db;
     this.#generation = queryTemplate(() => db.selectFrom('inventory_generation').select('generation').where('id', '=', 1), [] as const);
-    this.#inTransaction = (opts.transactionGuard ?? TRANSACTION_GUARD) ? new AsyncLocalStorage<TransactionScope>() : undefined;
+    this.#inTransaction = TRANSACTION_GUARD ? new AsyncLocalStorage<TransactionScope>() : undefined;
     const outer = reposFor(this.#inTransaction ? db.withPlugin(new OutsideTransactionGuard(this.#inTransaction)) : db);
     this.nodes = outer.nodes; this.groups = outer.groups; this.site = outer.site; this.events = outer.events;
   }
