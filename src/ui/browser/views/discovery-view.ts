@@ -1,6 +1,6 @@
 // The discovery queue: machines nobody has typed in, with the facts they reported; approve (with a name) or reject.
 import { api, describe } from '../api.ts';
-import { fill, h, time } from '../dom.ts';
+import { fill, h, reloadViewSoon, time } from '../dom.ts';
 
 interface Entry {
   id: number;
@@ -20,7 +20,7 @@ export async function discoveryView(): Promise<HTMLElement> {
       api<Entry & { node?: string }>('POST', `/discovery/${e.id}/${verb}`, verb === 'approve' && name.value.trim() ? { name: name.value.trim() } : verb === 'approve' ? {} : undefined)
         .then((r) => {
           fill(result, h('p', { class: 'ok' }, verb === 'approve' ? `${e.mac} enrolled as ${r.node ?? '?'}` : `${e.mac} rejected`));
-          setTimeout(() => window.dispatchEvent(new HashChangeEvent('hashchange')), 600);
+          reloadViewSoon();
         }, (err: unknown) => fill(result, h('p', { class: 'error' }, `${verb} ${e.mac}: ${describe(err)}`)));
     };
     return h('tr', { 'data-mac': e.mac },

@@ -1,6 +1,6 @@
 // Nodes of a noderange with their next boot, and the bulk actions an operator runs on a selection: nodeset, rpower.
 import { api, describe, qs } from '../api.ts';
-import { fill, h } from '../dom.ts';
+import { fill, h, reloadViewSoon } from '../dom.ts';
 
 interface NodeRow {
   name: string;
@@ -59,7 +59,7 @@ export async function nodesView(params: URLSearchParams): Promise<HTMLElement> {
     const t = target.value === 'osimage' || target.value === 'stateless' ? `${target.value}${profile.value.trim() ? `=${profile.value.trim()}` : ''}` : target.value;
     const r = await api<{ items: BootStatus[] }>('POST', '/nodeset', { noderange, target: t, ...(oneshot.checked && { oneshot: true }), cause: 'web UI' });
     report(true, `nodeset ${t}: ${r.items.map((s) => s.node).join(', ')}`);
-    setTimeout(() => window.dispatchEvent(new HashChangeEvent('hashchange')), 600);
+    reloadViewSoon();
   }) }, 'Set next boot');
 
   const power = h('select', { id: 'rpower-state' }, ...['stat', 'on', 'off', 'softoff', 'cycle', 'reset'].map((s) => h('option', { value: s }, s)));
