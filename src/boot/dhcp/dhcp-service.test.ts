@@ -131,6 +131,21 @@ describe('DHCP service, authoritative', () => {
     assert.equal((await h.send({ type: 'DISCOVER', mac: mac(2) }))?.decoded.yiaddr, '10.98.1.100');
   });
 
+  it('controllers sharing one store: a REQUEST to the other leaves its offer and its binding alone', async () => {
+    const leases = new MemoryLeaseStore();
+    const cfg = (serverAddress: string) => testConfig({ interfaces: [{ name: 'eth-a', serverAddress }] });
+    const a = harness(cfg('10.98.1.1'), leases);
+    const b = harness(cfg('10.98.1.2'), leases);
+    // B offered the address and the client asks B for it: A must not free the row it sees as an offer.
+    const offer = await b.send({ type: 'DISCOVER', mac: mac(1) });
+    assert.equal(await a.send({ type: 'REQUEST', mac: mac(1), serverId: '10.98.1.2', requestedIp: offer!.decoded.yiaddr }), undefined);
+    assert.equal((await leases.getByIp(offer!.decoded.yiaddr))?.state, 'offered');
+    assert.equal((await b.send({ type: 'REQUEST', mac: mac(1), serverId: '10.98.1.2', requestedIp: offer!.decoded.yiaddr }))?.decoded.options.messageType, 'ACK');
+    // A late copy of the REQUEST reaching A after B bound: the binding stays.
+    assert.equal(await a.send({ type: 'REQUEST', mac: mac(1), serverId: '10.98.1.2', requestedIp: '10.98.1.250' }), undefined);
+    assert.equal((await leases.getByIp(offer!.decoded.yiaddr))?.state, 'bound');
+  });
+
   it('INFORM: configuration without a lease, unicast to ciaddr', async () => {
     const h = harness();
     const out = await h.send({ type: 'INFORM', mac: mac(1), ciaddr: '10.98.1.77', arch: 7, vendorClass: 'PXEClient:Arch:00007' });

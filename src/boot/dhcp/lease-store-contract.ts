@@ -69,6 +69,16 @@ export function runLeaseStoreContract(label: string, factory: () => Promise<Leas
       await s.offer(claim('10.50.0.10', mac(2)), T0 + 2);
     });
 
+    withStore('withdrawOffer frees an OFFER of its MAC, never a binding', async (s) => {
+      await s.offer(claim('10.50.0.10', mac(1), T0 + 1000), T0);
+      assert.equal(await s.withdrawOffer('10.50.0.10', mac(2), T0 + 1), false, 'another MAC cannot');
+      assert.equal(await s.withdrawOffer('10.50.0.10', mac(1), T0 + 1), true);
+      assert.deepEqual(pick(await s.getByMac(mac(1), NET)), { ip: '10.50.0.10', mac: mac(1), state: 'released', expiresAt: T0 + 1 });
+      await s.bind(claim('10.50.0.11', mac(2)), T0 + 2);
+      assert.equal(await s.withdrawOffer('10.50.0.11', mac(2), T0 + 3), false, 'a bound lease stays bound');
+      assert.equal((await s.getByIp('10.50.0.11'))?.state, 'bound');
+    });
+
     withStore('decline blocks the address for everyone until its hold ends', async (s) => {
       await s.bind(claim('10.50.0.10', mac(1)), T0);
       assert.equal(await s.decline('10.50.0.10', mac(2), T0 + 600_000, T0 + 1), false, 'only the holder can decline');

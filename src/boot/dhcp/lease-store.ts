@@ -47,6 +47,11 @@ export interface LeaseStore {
   bind(claim: LeaseClaim, now: number): Promise<Lease>;
   /** Frees the address if `mac` holds it; false when it does not. */
   release(ip: string, mac: string, now: number): Promise<boolean>;
+  /**
+   * Frees the address only while `mac` holds it as an OFFER (a client took another server's offer). Never touches a
+   * bound lease: with several controllers on one store, another controller may have bound it a moment ago.
+   */
+  withdrawOffer(ip: string, mac: string, now: number): Promise<boolean>;
   /** Marks the address bad until `until` if `mac` holds it; false when it does not. */
   decline(ip: string, mac: string, until: number, now: number): Promise<boolean>;
   /** Turns offered/bound leases past expiresAt into 'expired'; deletes declined rows past their hold. Returns what expired. */

@@ -35,6 +35,11 @@ export class MemoryLeaseStore implements LeaseStore {
     return this.#transition(ip, mac, now, 'released', now);
   }
 
+  async withdrawOffer(ip: string, mac: string, now: number): Promise<boolean> {
+    if (this.#byIp.get(ip)?.state !== 'offered') return false;
+    return this.#transition(ip, mac, now, 'released', now);
+  }
+
   async decline(ip: string, mac: string, until: number, now: number): Promise<boolean> {
     return this.#transition(ip, mac, now, 'declined', until);
   }

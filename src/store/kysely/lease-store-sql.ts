@@ -148,6 +148,10 @@ export class SqlLeaseStore implements LeaseStore {
     return this.#transition(ip, mac, now, 'released', now);
   }
 
+  withdrawOffer(ip: string, mac: string, now: number): Promise<boolean> {
+    return this.#transition(ip, mac, now, 'released', now, ['offered']);
+  }
+
   decline(ip: string, mac: string, until: number, now: number): Promise<boolean> {
     return this.#transition(ip, mac, now, 'declined', until);
   }
@@ -208,9 +212,10 @@ export class SqlLeaseStore implements LeaseStore {
     return toLease(taken);
   }
 
-  async #transition(ip: string, mac: string, now: number, state: LeaseState, expiresAt: number): Promise<boolean> {
+  /** One conditional UPDATE: the state check and the change are one step, whatever another controller does. */
+  async #transition(ip: string, mac: string, now: number, state: LeaseState, expiresAt: number, from: LeaseState[] = ['offered', 'bound']): Promise<boolean> {
     const res = await this.#db.updateTable('leases').set({ state, expires_at: expiresAt })
-      .where('ip', '=', ip).where('mac', '=', mac).where('state', 'in', ['offered', 'bound']).where('expires_at', '>', now)
+      .where('ip', '=', ip).where('mac', '=', mac).where('state', 'in', from).where('expires_at', '>', now)
       .executeTakeFirst();
     return Number(res.numUpdatedRows) > 0;
   }

@@ -55,9 +55,11 @@ export function poolHandler(
       }
       const t = requestTarget(req);
       if (t.otherServer) {
-        // §4.3.2: the client took another server's offer; free ours now instead of at offer expiry.
+        // §4.3.2: the client took another server's offer; free ours now instead of at offer expiry. With controllers
+        // sharing one store the MAC's row may be the other server's offer of the very address the client asks for
+        // (left alone), and it may turn bound between this read and the write (withdrawOffer never frees a binding).
         const mine = await store.getByMac(req.mac, subnet.cidr);
-        if (mine?.state === 'offered') await store.release(mine.ip, req.mac, ctx.now);
+        if (mine?.state === 'offered' && mine.ip !== t.ip) await store.withdrawOffer(mine.ip, req.mac, ctx.now);
         return done('chose-other-server');
       }
       if (t.ip === undefined) return drop('request-without-address');
