@@ -14,6 +14,11 @@
       "target_name": "stage0_sendfile",
       "sources": ["stage0-sendfile.c"],
       "cflags": ["-Wall", "-Wextra", "-O2"]
+    },
+    {
+      "target_name": "stage0_tftp_pump",
+      "sources": ["stage0-tftp-pump.c"],
+      "cflags": ["-Wall", "-Wextra", "-O2"]
     }
   ]
 }

@@ -10,7 +10,7 @@ if [ "$(id -u)" = 0 ] && [ "${STAGE0_SKIP_APT:-0}" != 1 ]; then
 fi
 if [ ! -d node_modules/better-sqlite3/build ] || [ ! -d node_modules/tsx ]; then
   npm ci --prefer-offline --no-fund --no-audit
-elif [ ! -f native/build/Release/stage0_net.node ]; then
+elif bash scripts/native-stale.sh; then
   # Only our addons are missing: rebuild them, never `npm ci` (it empties node_modules first, and fails offline).
   npm run --silent postinstall
 fi

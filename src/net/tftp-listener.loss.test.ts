@@ -42,53 +42,60 @@ function fate(p: RelayPacket): RelayFate {
   return 'pass';
 }
 
-let server: TftpServer;
-let relay: LossyRelay;
-const events: TftpTransferEvent[] = [];
+// Every case runs twice: in-memory files through the native pump (native/stage0-tftp-pump.c), and through
+// ReadTransfer in JavaScript (what serves files that are not in memory, and the fallback when the addon is not built).
+for (const nativePump of [true, false]) {
+describe(`TFTP listener under loss (${nativePump ? 'native pump' : 'JavaScript transfers'})`, () => {
+  let server: TftpServer;
+  let relay: LossyRelay;
+  const events: TftpTransferEvent[] = [];
 
-before(async () => {
-  server = await startTftpServer({
-    address: '127.0.0.1',
-    port: 0,
-    source: { open: async (path) => (path === 'undionly.kpxe' ? memoryFile(nbp) : undefined) },
-    maxRetries: MAX_RETRIES,
-    maxTimeoutMs: MAX_TIMEOUT_MS,
-    onTransfer: (e) => events.push(e),
+  before(async () => {
+    server = await startTftpServer({
+      address: '127.0.0.1',
+      port: 0,
+      source: { open: async (path) => (path === 'undionly.kpxe' ? memoryFile(nbp) : undefined) },
+      maxRetries: MAX_RETRIES,
+      maxTimeoutMs: MAX_TIMEOUT_MS,
+      onTransfer: (e) => events.push(e),
+      nativePump,
+    });
+    relay = await startLossyRelay({ server: server.port, fate, lateMs: 120 });
   });
-  relay = await startLossyRelay({ server: server.port, fate, lateMs: 120 });
-});
-after(async () => {
-  await relay?.close();
-  await server?.close();
-});
+  after(async () => {
+    await relay?.close();
+    await server?.close();
+  });
 
-describe('TFTP lock-step under loss, duplicates and late ACKs', () => {
-  it(`${CLIENTS} concurrent transfers all end: complete with the right bytes, or given up by the server`, { timeout: 60_000 }, async () => {
-    const results = await Promise.all(
-      Array.from({ length: CLIENTS }, (_, i) =>
-        tftpRetryingGet(relay.port, 'undionly.kpxe', {
-          blksize: i % 8 === 7 ? undefined : 1468, // an eighth without options: 512-byte blocks, no OACK
-          vanishAfter: i < VANISHING ? 20 : undefined,
-        }),
-      ),
-    );
-    const settled = performance.now();
-    for (const [i, r] of results.entries()) {
-      if (i < VANISHING) assert.equal(r.outcome, 'vanished', `client ${i}`);
-      else {
-        assert.equal(r.outcome, 'complete', `client ${i} stopped at block ${r.expected} (${r.outcome})`);
-        assert.ok(r.data.equals(nbp), `client ${i}: wrong bytes`);
+  describe('TFTP lock-step under loss, duplicates and late ACKs', () => {
+    it(`${CLIENTS} concurrent transfers all end: complete with the right bytes, or given up by the server`, { timeout: 60_000 }, async () => {
+      const results = await Promise.all(
+        Array.from({ length: CLIENTS }, (_, i) =>
+          tftpRetryingGet(relay.port, 'undionly.kpxe', {
+            blksize: i % 8 === 7 ? undefined : 1468, // an eighth without options: 512-byte blocks, no OACK
+            vanishAfter: i < VANISHING ? 20 : undefined,
+          }),
+        ),
+      );
+      const settled = performance.now();
+      for (const [i, r] of results.entries()) {
+        if (i < VANISHING) assert.equal(r.outcome, 'vanished', `client ${i}`);
+        else {
+          assert.equal(r.outcome, 'complete', `client ${i} stopped at block ${r.expected} (${r.outcome})`);
+          assert.ok(r.data.equals(nbp), `client ${i}: wrong bytes`);
+        }
       }
-    }
-    while (server.stats().active > 0 && performance.now() - settled < GIVE_UP_BOUND_MS) await new Promise((r) => setTimeout(r, 50));
-    const s = server.stats();
-    assert.equal(s.active, 0, `${s.active} transfers still running ${GIVE_UP_BOUND_MS} ms after every client stopped (stuck)`);
-    assert.equal(events.length, CLIENTS);
-    assert.equal(s.complete + s.failed, CLIENTS);
-    // Vanished clients, and clients whose final ACK was lost, are given up by the server.
-    assert.ok(s.failed >= VANISHING, `failed ${s.failed}`);
-    for (const e of events.filter((e) => e.outcome === 'failed')) assert.match(e.reason ?? '', /timed out after 3 retransmissions/);
-    assert.ok(relay.counts.drop > 100 && relay.counts.duplicate > 100 && relay.counts.late > 50, JSON.stringify(relay.counts));
-    assert.ok(s.retransmits > 0);
+      while (server.stats().active > 0 && performance.now() - settled < GIVE_UP_BOUND_MS) await new Promise((r) => setTimeout(r, 50));
+      const s = server.stats();
+      assert.equal(s.active, 0, `${s.active} transfers still running ${GIVE_UP_BOUND_MS} ms after every client stopped (stuck)`);
+      assert.equal(events.length, CLIENTS);
+      assert.equal(s.complete + s.failed, CLIENTS);
+      // Vanished clients, and clients whose final ACK was lost, are given up by the server.
+      assert.ok(s.failed >= VANISHING, `failed ${s.failed}`);
+      for (const e of events.filter((e) => e.outcome === 'failed')) assert.match(e.reason ?? '', /timed out after 3 retransmissions/);
+      assert.ok(relay.counts.drop > 100 && relay.counts.duplicate > 100 && relay.counts.late > 50, JSON.stringify(relay.counts));
+      assert.ok(s.retransmits > 0);
+    });
   });
 });
+}

@@ -7,9 +7,11 @@ import { ErrorCode, Opcode, TftpDecodeError } from '../codec/tftp/tftp-constants
 import { decodeTftpPacket } from '../codec/tftp/tftp-packet.ts';
 import { ReadTransfer } from '../boot/tftp/read-transfer.ts';
 import { systemClock, type TftpClock } from '../boot/tftp/tftp-clock.ts';
-import type { TftpClient, TftpFileSource } from '../boot/tftp/tftp-file-source.ts';
+import type { TftpClient, TftpFile, TftpFileSource } from '../boot/tftp/tftp-file-source.ts';
+import type { Negotiated } from '../boot/tftp/tftp-option-negotiation.ts';
 import { silentTftpLog, type TftpLog } from '../boot/tftp/tftp-log.ts';
 import { decideRequest } from '../boot/tftp/tftp-request-handler.ts';
+import { loadNativeTftpPump, pumpableAddress, startPumpedTransfer, tryLoadNativeTftpPump, type NativeTftpPump, type PumpedTransfer } from './tftp-native-pump.ts';
 
 export interface TftpServerOptions {
   address: string;
@@ -32,6 +34,12 @@ export interface TftpServerOptions {
   /** Called once per request that was answered: a finished transfer or a refusal. */
   onTransfer?: (e: TftpTransferEvent) => void;
   clock?: TftpClock;
+  /**
+   * Files in memory (boot files in the cache, generated files) are served by the native pump
+   * (native/stage0-tftp-pump.c) when it is built: true requires it, false never uses it, default: when built.
+   * A custom `clock` (tests with a fake clock) always means JavaScript: the pump keeps time on Node's loop.
+   */
+  nativePump?: boolean;
 }
 
 export interface TftpTransferEvent {
@@ -76,7 +84,10 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
     complete: 0, aborted: 0, failed: 0, unknownTid: 0, retransmits: 0, bytesSent: 0,
   };
   const busy = new Set<string>(); // "address:port" of clients with a request in hand
-  const running = new Set<ReadTransfer>();
+  const running = new Set<{ cancel(reason: string): void }>();
+  const pumped = new Set<PumpedTransfer>();
+  const native: NativeTftpPump | undefined =
+    o.nativePump === true ? loadNativeTftpPump() : o.nativePump === false || o.clock ? undefined : tryLoadNativeTftpPump();
   const pending = new Set<Promise<void>>();
   let closing = false;
 
@@ -102,6 +113,9 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
     const decision = await decideRequest(req, client, o.source, {
       maxBlksize: o.maxBlksize, mtu: o.mtu, maxWindowsize: o.maxWindowsize, ipv6: family === 'udp6',
     });
+    if (decision.kind === 'transfer' && native && decision.file.readSync && pumpableAddress(client.address)) {
+      return servePumped(native, req, client, decision.file, decision.negotiated, started);
+    }
     const sock = await bindSocket(0).catch(async (err: unknown) => {
       if (decision.kind === 'transfer') await decision.file.close?.();
       throw err;
@@ -158,6 +172,46 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
     }
   }
 
+  async function servePumped(native: NativeTftpPump, req: TftpRequest, client: TftpClient, file: TftpFile, negotiated: Negotiated, started: number): Promise<void> {
+    let t: PumpedTransfer;
+    try {
+      t = startPumpedTransfer(native, {
+        bindAddress: o.address, client, content: file.readSync!(0, file.size), negotiated,
+        maxRetries: o.maxRetries, maxTimeoutMs: o.maxTimeoutMs,
+        onMalformed: (reason) => log.debug({ client: `${client.address}:${client.port}`, reason }, 'tftp: malformed packet dropped'),
+      });
+    } catch (err) {
+      await file.close?.();
+      throw err;
+    }
+    log.debug({ client: `${client.address}:${client.port}`, path: req.filename, blksize: negotiated.blksize, windowsize: negotiated.windowsize, timeoutMs: negotiated.timeoutMs, oack: negotiated.oack && Object.fromEntries(negotiated.oack), ignored: negotiated.ignored, native: true }, 'tftp: transfer starting');
+    running.add(t);
+    pumped.add(t);
+    if (closing) t.cancel('server shutting down');
+    const result = await t.done;
+    running.delete(t);
+    pumped.delete(t);
+    await file.close?.();
+    counters[result.outcome]++;
+    counters.retransmits += result.retransmits;
+    counters.bytesSent += result.bytesSent;
+    counters.unknownTid += result.unknownTid;
+    counters.malformed += result.malformed;
+    report({ client, path: req.filename, bytes: result.bytes, ms: clock.now() - started, outcome: result.outcome, reason: result.reason });
+  }
+
+  /** The counters, with what running pumped transfers have counted so far (they report the rest when they end). */
+  const stats = (): TftpServerStats => {
+    const s = { ...counters, active: running.size };
+    for (const t of pumped) {
+      const live = t.live();
+      s.bytesSent += live.bytesSent;
+      s.unknownTid += live.unknownTid;
+      s.malformed += live.malformed;
+    }
+    return s;
+  };
+
   const main = await bindSocket(o.port);
   // A rack's PXE ROMs send their RRQs in one burst; Linux's default buffer (~208 KiB) holds a few hundred. Capped by
   // net.core.rmem_max (docs/boot-storms.md); transfer sockets see one client each and keep the default.
@@ -204,7 +258,7 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
 
   return {
     port: main.address().port,
-    stats: () => ({ ...counters, active: running.size }),
+    stats,
     async close() {
       closing = true;
       await new Promise<void>((r) => main.close(() => r()));

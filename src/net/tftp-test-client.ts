@@ -17,9 +17,10 @@ export interface TestGetResult {
 export function tftpTestGet(
   port: number,
   filename: string,
-  o: { options?: [string, string][]; abortAfterOack?: boolean; write?: boolean; timeoutMs?: number } = {},
+  o: { options?: [string, string][]; abortAfterOack?: boolean; write?: boolean; timeoutMs?: number; host?: string } = {},
 ): Promise<TestGetResult> {
-  const sock = createSocket('udp4');
+  const host = o.host ?? '127.0.0.1';
+  const sock = createSocket(host.includes(':') ? 'udp6' : 'udp4');
   return new Promise<TestGetResult>((resolve, reject) => {
     const parts: Buffer[] = [];
     let expected = 1;
@@ -32,7 +33,7 @@ export function tftpTestGet(
       clearTimeout(timer);
       resolve({ ...r, data: Buffer.concat(parts), serverPort });
     };
-    const reply = (b: Buffer) => sock.send(b, serverPort, '127.0.0.1');
+    const reply = (b: Buffer) => sock.send(b, serverPort, host);
     sock.on('message', (msg, from) => {
       serverPort ??= from.port;
       if (from.port !== serverPort) return;
@@ -56,11 +57,11 @@ export function tftpTestGet(
       expected++;
       if (last) finish({ oack });
     });
-    sock.bind(0, '127.0.0.1', () =>
+    sock.bind(0, host, () =>
       sock.send(
         encodeRequest({ opcode: o.write ? Opcode.WRQ : Opcode.RRQ, filename, mode: 'octet', options: new Map(o.options ?? []) }),
         port,
-        '127.0.0.1',
+        host,
       ),
     );
   }).finally(() => sock.close());

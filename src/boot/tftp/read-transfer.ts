@@ -90,7 +90,7 @@ export class ReadTransfer {
   private whereabouts(): string {
     const now = this.o.clock.now();
     const waiting = this.busy ? 'a read pending' : this.cancelTimer ? `next retransmission in ${Math.round(Math.max(0, this.deadline - now))} ms` : 'NO TIMER ARMED';
-    return `at block ${this.acked + 1} of ${this.lastBlock}, ${this.retries} retransmissions since the last ACK ${Math.round(now - this.progressAt)} ms ago, ${waiting}`;
+    return describeWhereabouts(this.acked, this.lastBlock, this.retries, now - this.progressAt, waiting);
   }
 
   /**
@@ -236,4 +236,9 @@ export class ReadTransfer {
     const bytes = Math.min(this.acked * this.o.negotiated.blksize, this.o.file.size);
     this.resolve({ ...r, bytes, retransmits: this.retransmits });
   }
+}
+
+/** Where a transfer stood when it was ended from outside (the shutdown diagnosis); shared with the native pump. */
+export function describeWhereabouts(acked: number, lastBlock: number, retries: number, sinceProgressMs: number, waiting: string): string {
+  return `at block ${acked + 1} of ${lastBlock}, ${retries} retransmissions since the last ACK ${Math.round(sinceProgressMs)} ms ago, ${waiting}`;
 }
