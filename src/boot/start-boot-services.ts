@@ -129,7 +129,8 @@ export async function startBootServices(d: BootServiceDeps): Promise<RunningBoot
         },
       });
       closers.push(() => server.close());
-      logger.info({ address: config.tftp.listen, port: server.port }, 'TFTP listening');
+      logger.info({ address: config.tftp.listen, port: server.port, nativePump: server.nativePump }, 'TFTP listening');
+      if (!server.nativePump) logger.warn('TFTP: native pump not built, every transfer runs in JavaScript (slower lock-step); build it with: npm run postinstall');
     }
   } catch (err) {
     for (const close of closers.reverse()) await close().catch(() => undefined);

@@ -47,6 +47,7 @@ describe(`TFTP listener (${nativePump ? 'native pump' : 'JavaScript transfers'})
 
   describe('TFTP listener', () => {
     it('serves 50 concurrent transfers, each from its own ephemeral port', async () => {
+      assert.equal(server.nativePump, nativePump, 'the path under test is the one serving');
       const before = server.stats().complete;
       const results = await Promise.all(
         Array.from({ length: 50 }, (_, i) =>

@@ -71,6 +71,8 @@ export interface TftpServerStats {
 
 export interface TftpServer {
   port: number;
+  /** Whether in-memory files go through the native pump (false: the addon is not built, or it was turned off). */
+  nativePump: boolean;
   stats(): TftpServerStats;
   close(): Promise<void>;
 }
@@ -258,6 +260,7 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
 
   return {
     port: main.address().port,
+    nativePump: native !== undefined,
     stats,
     async close() {
       closing = true;
