@@ -11,7 +11,7 @@ import type { TftpClient, TftpFile, TftpFileSource } from '../boot/tftp/tftp-fil
 import type { Negotiated } from '../boot/tftp/tftp-option-negotiation.ts';
 import { silentTftpLog, type TftpLog } from '../boot/tftp/tftp-log.ts';
 import { decideRequest } from '../boot/tftp/tftp-request-handler.ts';
-import { loadNativeTftpPump, pumpableAddress, startPumpedTransfer, tryLoadNativeTftpPump, type NativeTftpPump, type PumpedTransfer } from './tftp-native-pump.ts';
+import { loadNativeTftpPump, pumpable, startPumpedTransfer, tryLoadNativeTftpPump, type NativeTftpPump, type PumpedTransfer } from './tftp-native-pump.ts';
 
 export interface TftpServerOptions {
   address: string;
@@ -115,7 +115,7 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
     const decision = await decideRequest(req, client, o.source, {
       maxBlksize: o.maxBlksize, mtu: o.mtu, maxWindowsize: o.maxWindowsize, ipv6: family === 'udp6',
     });
-    if (decision.kind === 'transfer' && native && decision.file.readSync && pumpableAddress(client.address)) {
+    if (decision.kind === 'transfer' && native && decision.file.readSync && pumpable(client.address, decision.negotiated.windowsize)) {
       return servePumped(native, req, client, decision.file, decision.negotiated, started);
     }
     const sock = await bindSocket(0).catch(async (err: unknown) => {

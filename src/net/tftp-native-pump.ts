@@ -58,8 +58,14 @@ export function tryLoadNativeTftpPump(path: string = TFTP_PUMP_ADDON_PATH): Nati
   }
 }
 
-/** Whether the pump can serve this client: an address without a scope id (fe80::1%eth0 stays in JavaScript). */
-export const pumpableAddress = (address: string): boolean => !address.includes('%');
+/** The largest window the pump takes (MAX_WINDOW in the C file; the listener's default cap is 64). */
+const MAX_PUMP_WINDOW = 1024;
+
+/**
+ * Whether the pump can serve this transfer: a client address without a scope id (fe80::1%eth0 stays in JavaScript)
+ * and a window it takes.
+ */
+export const pumpable = (address: string, windowsize: number): boolean => !address.includes('%') && windowsize <= MAX_PUMP_WINDOW;
 
 export interface PumpedResult extends TransferResult {
   /** Bytes of every datagram sent to the client (DATA, OACK, ERROR). */
