@@ -3,6 +3,7 @@
  * leave through the interface the request came in on (one socket per interface, see src/net/dhcp-listener.ts). */
 #define NAPI_VERSION 8
 #include <node_api.h>
+#include "stage0-addon.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -41,11 +42,4 @@ static napi_value bind_to_device(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static napi_value init(napi_env env, napi_value exports) {
-  napi_value fn;
-  napi_create_function(env, "bindToDevice", NAPI_AUTO_LENGTH, bind_to_device, NULL, &fn);
-  napi_set_named_property(env, exports, "bindToDevice", fn);
-  return exports;
-}
-
-NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
+STAGE0_ADDON({"bindToDevice", bind_to_device})

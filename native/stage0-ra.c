@@ -7,6 +7,7 @@
  * JS through a thread-safe function (which also works from the main thread and gives JS a proper callback scope). */
 #define NAPI_VERSION 8
 #include <node_api.h>
+#include "stage0-addon.h"
 #include <uv.h>
 #include <arpa/inet.h>
 #include <errno.h>
@@ -244,17 +245,4 @@ static napi_value icmp6_close(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* Its own small addon (target stage0_ra in binding.gyp, built by the same node-gyp rebuild): stage0-net.c's init
- * registers only its own function, and one module cannot have two inits. */
-static napi_value init(napi_env env, napi_value exports) {
-  static const struct { const char *name; napi_callback cb; } fns[] = {
-      {"icmp6Open", icmp6_open}, {"icmp6Send", icmp6_send}, {"icmp6Close", icmp6_close}};
-  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
-    napi_value fn;
-    napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].cb, NULL, &fn);
-    napi_set_named_property(env, exports, fns[i].name, fn);
-  }
-  return exports;
-}
-
-NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
+STAGE0_ADDON({"icmp6Open", icmp6_open}, {"icmp6Send", icmp6_send}, {"icmp6Close", icmp6_close})

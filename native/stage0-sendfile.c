@@ -7,6 +7,7 @@
  * same open file description, different fd number. */
 #define NAPI_VERSION 8
 #include <node_api.h>
+#include "stage0-addon.h"
 #include <uv.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -178,16 +179,4 @@ static napi_value sendfile_cancel(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* Its own small addon (target stage0_sendfile in binding.gyp): one module has one init. */
-static napi_value init(napi_env env, napi_value exports) {
-  static const struct { const char *name; napi_callback cb; } fns[] = {
-      {"sendfileStart", sendfile_start}, {"sendfileCancel", sendfile_cancel}};
-  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
-    napi_value fn;
-    napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].cb, NULL, &fn);
-    napi_set_named_property(env, exports, fns[i].name, fn);
-  }
-  return exports;
-}
-
-NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
+STAGE0_ADDON({"sendfileStart", sendfile_start}, {"sendfileCancel", sendfile_cancel})

@@ -17,6 +17,7 @@
 #define NAPI_VERSION 8
 #define _GNU_SOURCE
 #include <node_api.h>
+#include "stage0-addon.h"
 #include <uv.h>
 #include <arpa/inet.h>
 #include <errno.h>
@@ -427,16 +428,4 @@ static napi_value pump_state(napi_env env, napi_callback_info info) {
   return out;
 }
 
-/* Its own small addon (target stage0_tftp_pump in binding.gyp): one module has one init. */
-static napi_value init(napi_env env, napi_value exports) {
-  static const struct { const char *name; napi_callback cb; } fns[] = {
-      {"tftpPumpStart", pump_start}, {"tftpPumpEnd", pump_end}, {"tftpPumpState", pump_state}};
-  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
-    napi_value fn;
-    napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].cb, NULL, &fn);
-    napi_set_named_property(env, exports, fns[i].name, fn);
-  }
-  return exports;
-}
-
-NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
+STAGE0_ADDON({"tftpPumpStart", pump_start}, {"tftpPumpEnd", pump_end}, {"tftpPumpState", pump_state})

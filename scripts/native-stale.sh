@@ -4,6 +4,6 @@
 cd "$(dirname "$0")/../native" || exit 0
 for t in $(grep -o '"target_name": *"[^"]*"' binding.gyp | sed 's/.*"\([^"]*\)"$/\1/'); do
   [ -f "build/Release/$t.node" ] || exit 0
-  [ -z "$(find . -maxdepth 1 -name '*.c' -newer "build/Release/$t.node")" ] || exit 0
+  [ -z "$(find . -maxdepth 1 \( -name '*.c' -o -name '*.h' \) -newer "build/Release/$t.node")" ] || exit 0
 done
 exit 1

@@ -15,7 +15,7 @@ describe('bind-to-device', () => {
   });
 
   it('says how to build the addon when it is missing', () => {
-    assert.throws(() => loadNativeNet('/nonexistent/stage0_net.node'), /cd native && npm run build/);
+    assert.throws(() => loadNativeNet('/nonexistent/stage0_net.node'), /missing or unloadable at \/nonexistent\/stage0_net.node; build it with: npm run postinstall/);
   });
 
   it('refuses an unbound socket and names the interface on kernel errors', async () => {

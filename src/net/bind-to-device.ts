@@ -1,27 +1,15 @@
 // Loads the native SO_BINDTODEVICE helper (native/stage0-net.c): Node's dgram cannot bind a socket to an interface.
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import type { Socket } from 'node:dgram';
+import { addonPath, loadAddon } from './native-addon.ts';
 
-/** Where `cd native && npm run build` (node-gyp rebuild) puts the addon. */
-export const NATIVE_ADDON_PATH = fileURLToPath(new URL('../../native/build/Release/stage0_net.node', import.meta.url));
+export const NATIVE_ADDON_PATH = addonPath('stage0_net');
 
 interface NativeNet {
   bindToDevice(fd: number, ifname: string): void;
 }
 
 /** Loads the addon, or throws an Error that says how to build it. */
-export function loadNativeNet(path: string = NATIVE_ADDON_PATH): NativeNet {
-  try {
-    return createRequire(import.meta.url)(path) as NativeNet;
-  } catch (err) {
-    throw new Error(
-      `native addon missing or unloadable at ${path}; build it with: cd native && npm run build ` +
-        `(runs node-gyp rebuild; needs make, gcc and Node headers)`,
-      { cause: err },
-    );
-  }
-}
+export const loadNativeNet = (path: string = NATIVE_ADDON_PATH): NativeNet => loadAddon(path, 'SO_BINDTODEVICE');
 
 /**
  * Binds an already bound dgram socket to one interface (SO_BINDTODEVICE, needs CAP_NET_RAW).

@@ -1,16 +1,15 @@
 // Sends IPv6 Router Advertisements (RFC 4861 §6.2) on provisioning interfaces so iPXE's IPv6 autoconfiguration ends
 // at once instead of timing out (~13 s per boot, docs/lab.md); advertises only, never changes interface addresses.
-import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { encodeRouterAdvertisement } from '../codec/ndp/router-advertisement.ts';
 import { decodeRouterSolicitation } from '../codec/ndp/router-solicitation.ts';
 import { NdpDecodeError } from '../codec/ndp/ndp-decode-error.ts';
 import { parseSlaacPrefix, ulaPrefixForIpv4 } from '../codec/ndp/ula-prefix.ts';
+import { addonPath, loadAddon } from './native-addon.ts';
 
 /** Built by `npm run postinstall` (node-gyp rebuild --directory=native), target stage0_ra. */
-export const RA_ADDON_PATH = fileURLToPath(new URL('../../native/build/Release/stage0_ra.node', import.meta.url));
+export const RA_ADDON_PATH = addonPath('stage0_ra');
 
 export interface NativeIcmp6 {
   icmp6Open(ifname: string, onSolicit?: (src: string, icmp: Buffer) => void): object;
@@ -18,13 +17,7 @@ export interface NativeIcmp6 {
   icmp6Close(handle: object): void;
 }
 
-export function loadNativeIcmp6(path: string = RA_ADDON_PATH): NativeIcmp6 {
-  try {
-    return createRequire(import.meta.url)(path) as NativeIcmp6;
-  } catch (err) {
-    throw new Error(`native addon missing or unloadable at ${path}; build it with: npm run postinstall (node-gyp rebuild --directory=native; needs make, gcc and Node headers)`, { cause: err });
-  }
-}
+export const loadNativeIcmp6 = (path: string = RA_ADDON_PATH): NativeIcmp6 => loadAddon(path, 'ICMPv6');
 
 interface Log {
   info(obj: object, msg: string): void;

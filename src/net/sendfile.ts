@@ -1,10 +1,8 @@
 // Sends a file region over a Node TCP socket with sendfile(2) (native/stage0-sendfile.c): no copies through JS.
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { addonPath, loadAddon, tryLoadAddon } from './native-addon.ts';
 import type { Socket } from 'node:net';
 
-/** Where `npm run postinstall` (node-gyp rebuild --directory=native) puts the addon. */
-export const SENDFILE_ADDON_PATH = fileURLToPath(new URL('../../native/build/Release/stage0_sendfile.node', import.meta.url));
+export const SENDFILE_ADDON_PATH = addonPath('stage0_sendfile');
 
 export interface NativeSendfile {
   sendfileStart(sockFd: number, fileFd: number, offset: number, length: number, done: (err: string | null, sent: number) => void): unknown;
@@ -12,26 +10,10 @@ export interface NativeSendfile {
 }
 
 /** Loads the addon, or throws an Error that says how to build it. */
-export function loadNativeSendfile(path: string = SENDFILE_ADDON_PATH): NativeSendfile {
-  try {
-    return createRequire(import.meta.url)(path) as NativeSendfile;
-  } catch (err) {
-    throw new Error(
-      `native sendfile addon missing or unloadable at ${path}; build it with: npm run postinstall ` +
-        `(runs node-gyp rebuild --directory=native; needs make, gcc and Node headers)`,
-      { cause: err },
-    );
-  }
-}
+export const loadNativeSendfile = (path: string = SENDFILE_ADDON_PATH): NativeSendfile => loadAddon(path, 'sendfile');
 
 /** The addon, or undefined when it is not built (callers then fall back to streams). */
-export function tryLoadNativeSendfile(path: string = SENDFILE_ADDON_PATH): NativeSendfile | undefined {
-  try {
-    return loadNativeSendfile(path);
-  } catch {
-    return undefined;
-  }
-}
+export const tryLoadNativeSendfile = (path: string = SENDFILE_ADDON_PATH): NativeSendfile | undefined => tryLoadAddon(path, 'sendfile');
 
 /** The kernel fd of a plain TCP socket, or undefined (TLS, pipes, not connected). */
 export function tcpSocketFd(socket: Socket): number | undefined {

@@ -1,17 +1,15 @@
 // A TFTP read transfer of an in-memory file driven by native/stage0-tftp-pump.c: ACKs are answered in C on Node's
 // loop, without a trip through JavaScript per block (lock-step speed is one round trip per block). The rules are
 // ReadTransfer's; packets other than an ACK come here as bytes and are judged with the project's TFTP codec.
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { encodeError } from '../codec/tftp/error-packet.ts';
 import { ErrorCode, Opcode, TftpDecodeError } from '../codec/tftp/tftp-constants.ts';
 import { decodeTftpPacket } from '../codec/tftp/tftp-packet.ts';
 import { describeWhereabouts, type TransferOutcome, type TransferResult } from '../boot/tftp/read-transfer.ts';
 import type { Negotiated } from '../boot/tftp/tftp-option-negotiation.ts';
 import { encodeOack } from '../codec/tftp/oack-packet.ts';
+import { addonPath, loadAddon, tryLoadAddon } from './native-addon.ts';
 
-/** Where `npm run postinstall` (node-gyp rebuild --directory=native) puts the addon. */
-export const TFTP_PUMP_ADDON_PATH = fileURLToPath(new URL('../../native/build/Release/stage0_tftp_pump.node', import.meta.url));
+export const TFTP_PUMP_ADDON_PATH = addonPath('stage0_tftp_pump');
 
 interface PumpState {
   acked: number;
@@ -37,26 +35,10 @@ export interface NativeTftpPump {
 }
 
 /** Loads the addon, or throws an Error that says how to build it. */
-export function loadNativeTftpPump(path: string = TFTP_PUMP_ADDON_PATH): NativeTftpPump {
-  try {
-    return createRequire(import.meta.url)(path) as NativeTftpPump;
-  } catch (err) {
-    throw new Error(
-      `native TFTP pump addon missing or unloadable at ${path}; build it with: npm run postinstall ` +
-        `(runs node-gyp rebuild --directory=native; needs make, gcc and Node headers)`,
-      { cause: err },
-    );
-  }
-}
+export const loadNativeTftpPump = (path: string = TFTP_PUMP_ADDON_PATH): NativeTftpPump => loadAddon(path, 'TFTP pump');
 
 /** The addon, or undefined when it is not built (the listener then serves every transfer in JavaScript). */
-export function tryLoadNativeTftpPump(path: string = TFTP_PUMP_ADDON_PATH): NativeTftpPump | undefined {
-  try {
-    return loadNativeTftpPump(path);
-  } catch {
-    return undefined;
-  }
-}
+export const tryLoadNativeTftpPump = (path: string = TFTP_PUMP_ADDON_PATH): NativeTftpPump | undefined => tryLoadAddon(path, 'TFTP pump');
 
 /** The largest window the pump takes (MAX_WINDOW in the C file; the listener's default cap is 64). */
 const MAX_PUMP_WINDOW = 1024;

@@ -1,0 +1,29 @@
+/* What every stage0 addon ends with: one module init that puts its functions on `exports`. Each addon is its own
+ * binding.gyp target because one module has one init. Use: STAGE0_ADDON({"name", fn}, {"other", fn2}) */
+#ifndef STAGE0_ADDON_H
+#define STAGE0_ADDON_H
+#include <node_api.h>
+#include <stddef.h>
+
+typedef struct {
+  const char *name;
+  napi_callback cb;
+} stage0_export;
+
+static inline napi_value stage0_export_all(napi_env env, napi_value exports, const stage0_export *fns, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    napi_value fn;
+    napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].cb, NULL, &fn);
+    napi_set_named_property(env, exports, fns[i].name, fn);
+  }
+  return exports;
+}
+
+#define STAGE0_ADDON(...)                                                   \
+  static napi_value stage0_init(napi_env env, napi_value exports) {         \
+    static const stage0_export fns[] = {__VA_ARGS__};                       \
+    return stage0_export_all(env, exports, fns, sizeof fns / sizeof fns[0]); \
+  }                                                                         \
+  NAPI_MODULE(NODE_GYP_MODULE_NAME, stage0_init)
+
+#endif
