@@ -161,8 +161,44 @@ describe('web UI in Chromium', { timeout: 180_000 }, () => {
     await b.waitForText('#users tr[data-user="op"]', /^op/);
     const rows = await b.exec<string[]>('return [...document.querySelectorAll("#policy tbody tr")].map((r) => r.innerText.replace(/\\s+/g, " ").trim())');
     const ops = rows.filter((r) => /user:op/.test(r));
-    assert.deepEqual(ops, ['10 user:op auth.self,nodels,nodeset.stat,events.read any allow', '20 user:op nodeset rack2 allow']);
+    assert.deepEqual(ops, ['10 user:op auth.self,nodels,nodeset.stat,events.read any allow Remove', '20 user:op nodeset rack2 allow Remove']);
     assert.ok(rows.some((r) => /^10 role:admin \* any allow/.test(r)), rows.join('\n'));
+  });
+
+  test('Access: a policy row added in the page (a bad noderange refused in the server\'s words), audited, then removed with a second click', async () => {
+    await b.go(`${s.url}/ui/#/access`);
+    await b.find('#policy-add');
+    await b.type(await b.find('#policy-priority'), '30');
+    await b.type(await b.find('#policy-subject'), 'user:op');
+    await b.type(await b.find('#policy-commands'), 'rpower, nodeset.stat');
+    await b.type(await b.find('#policy-noderange'), 'rack[');
+    await b.select('#policy-effect', 'deny');
+    await b.click(await b.find('#policy-add button[type=submit]'));
+    const refused = await b.waitForText('#policy-result', /add row/);
+    assert.match(refused, /^add row: 422 noderange: '\[' is never closed at position 5\b/);
+    assert.doesNotMatch(refused, / — /, 'the field error is not repeated after the detail');
+    const before = (await call(s.url, 'GET', '/api/v1/policy')).body.items as { subject: string; priority: number }[];
+    assert.ok(!before.some((r) => r.priority === 30 && r.subject === 'user:op'), 'nothing added');
+
+    await b.type(await b.find('#policy-noderange'), 'rack2');
+    await b.type(await b.find('#policy-comment'), 'no power for op on rack2');
+    await b.click(await b.find('#policy-add button[type=submit]'));
+    const added = await b.waitForText('#policy-result', /added/);
+    const id = Number(/^row (\d+) added: 30 user:op rpower,nodeset\.stat rack2 deny$/.exec(added)?.[1]);
+    assert.ok(id > 0, added);
+    const row = (await call(s.url, 'GET', '/api/v1/policy')).body.items.find((r: { id: number }) => r.id === id);
+    assert.deepEqual([row.priority, row.subject, row.commands, row.noderange, row.effect, row.comment], [30, 'user:op', ['rpower', 'nodeset.stat'], 'rack2', 'deny', 'no power for op on rack2']);
+    const audit = await call(s.url, 'GET', '/api/v1/audit?command=policy.write');
+    assert.ok(audit.body.items.some((e: { user: string; status: number; details: { after?: { id: number } } }) => e.user === 'admin' && e.status === 201 && e.details.after?.id === id), JSON.stringify(audit.body.items));
+
+    // The page shows it again after the change; the first click only arms the button.
+    const remove = await b.find(`#policy tr[data-row="${id}"] button.remove`);
+    await b.click(remove);
+    assert.equal(await b.text(await b.find(`#policy tr[data-row="${id}"] button.remove`)), 'Confirm remove');
+    assert.ok((await call(s.url, 'GET', '/api/v1/policy')).body.items.some((r: { id: number }) => r.id === id), 'one click removes nothing');
+    await b.click(await b.find(`#policy tr[data-row="${id}"] button.remove`));
+    assert.match(await b.waitForText('#policy-result', /removed/), new RegExp(`^row ${id} removed \\(30 user:op rpower,nodeset\\.stat deny\\)$`));
+    assert.ok(!(await call(s.url, 'GET', '/api/v1/policy')).body.items.some((r: { id: number }) => r.id === id));
   });
 
   test('an operator limited to rack2 by the policy table sees the refusal for rack1 and may act on rack2; log out ends the session', async () => {

@@ -59,7 +59,9 @@ export function qs(q: Record<string, string | number | boolean | undefined>): st
 /** A message for the operator: the problem's detail, and each invalid field. */
 export function describe(err: unknown): string {
   if (err instanceof ApiError) {
-    const fields = err.problem.errors?.map((e) => `${e.field}: ${e.message}`) ?? [];
+    // Field errors the detail does not already say (validation problems often repeat the one field in both).
+    const fields = (err.problem.errors ?? []).filter((e) => !err.message.includes(e.message))
+      .map((e) => (e.message.startsWith(`${e.field}:`) ? e.message : `${e.field}: ${e.message}`));
     return [`${err.status} ${err.message}`, ...fields].join(' — ');
   }
   return err instanceof Error ? err.message : String(err);
