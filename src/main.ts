@@ -68,10 +68,12 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
     const app = await buildApi({ inventory, apply, events: store.events, flushEvents: () => events.flush(), version: VERSION, provisioning: { ...provisioning, templateSource: directoryTemplates(templateDirs) }, images, auth: { store: authStore, resolve: (range) => inventory.resolveLenient(range) }, power, discovery }, { loggerInstance: logger, ...(tls && { https: { key: tls.key, cert: tls.cert } }) });
     const gate = bootGate(app); // before routes are ready: confines the plain boot listener to boot endpoints
     const { httpBase, fallback } = bootSettings(config);
+    const ipMac = new IpMacTable();
     bootHttpRoutes(app, {
       httpBase,
       ...(config.boot.assetsDir && { assetsDir: path.resolve(config.boot.assetsDir) }),
       ipxeDir: config.boot.ipxeDir,
+      macOf: (ip) => ipMac.macOf(ip),
       ...(fallback && { fallback }),
       nodes,
       decider: provisioning.decider,
@@ -81,7 +83,6 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
     uiRoutes(app); // the web UI at /ui/ (a shell over the API above)
     await ensureInitialAdmin(authStore, config.dataDir, logger);
     // The iPXE script carries the node's install token: only the address that MAC holds (when known) gets it.
-    const ipMac = new IpMacTable();
     const macIpFacts = { macOf: (ip: string) => ipMac.macOf(ip), ipOf: leaseAddressOf(leases, config.dhcp.subnets.map((s) => s.cidr)) };
     macIpGuard(app, macIpFacts, events);
     await app.listen({ host: config.api.listen, port: config.api.port });

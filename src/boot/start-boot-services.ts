@@ -9,6 +9,7 @@ import type { DhcpServiceConfig } from './dhcp/dhcp-config.ts';
 import { DhcpService } from './dhcp/dhcp-service.ts';
 import { DhcpListener } from '../net/dhcp-listener.ts';
 import { startTftpServer } from '../net/tftp-listener.ts';
+import { bootProgramProblems } from './boot-programs-check.ts';
 import { directoryFileSource } from './tftp/directory-file-source.ts';
 import { chainFileSources, generatedFileSource, TftpAccessDenied } from './tftp/tftp-file-source.ts';
 import { leaseAddressOf, macIpVerdict } from './http/mac-ip-guard.ts';
@@ -95,6 +96,7 @@ export async function startBootServices(d: BootServiceDeps): Promise<RunningBoot
         (dropped > 0 ? logger.warn.bind(logger) : logger.info.bind(logger))({ counters: c }, `DHCP stopped: ${c.received ?? 0} requests received, ${dropped} dropped`);
       });
       logger.info({ mode: config.dhcp.mode, interfaces: config.dhcp.interfaces }, 'DHCP listening');
+      for (const problem of await bootProgramProblems(config.boot.ipxeDir)) logger.warn(`boot program unavailable, machines that need it will not boot: ${problem}`);
     }
     if (config.ipv6RouterAdvertisements && config.dhcp.interfaces.length > 0) {
       // Without an RA on the link iPXE waits ~13 s for IPv6 autoconfiguration on every boot (docs/lab.md).

@@ -9,7 +9,7 @@ import { REPO_ROOT } from './lab-servers.ts';
 import { isRunning, spawnDetached, type LabProcess } from './processes.ts';
 import type { LabBmcConfig } from './redfish-bmc-daemon.ts';
 import { makeCert } from './redfish-bmc.ts';
-import { OVMF_VARS, qemuArgs, type VmProcess } from './qemu-vm.ts';
+import { isUefi, OVMF_VARS, qemuArgs, type VmProcess } from './qemu-vm.ts';
 
 export type LabBmcKind = 'redfish';
 /** Lab node i's BMC listens on the lab server address, port BMC_BASE_PORT + i. */
@@ -28,7 +28,7 @@ export function labNodeUuid(state: LabState, node: string): string {
  */
 export function bmcMachineArgs(state: LabState, node: LabState['nodes'][number], memMiB?: number): string[] {
   const varsFile = join(state.dir, `${node.name}.OVMF_VARS.fd`);
-  if (state.firmware === 'uefi' && !existsSync(varsFile)) copyFileSync(OVMF_VARS, varsFile);
+  if (isUefi(state.firmware) && !existsSync(varsFile)) copyFileSync(OVMF_VARS, varsFile);
   const args = qemuArgs({ name: node.name, netns: state.netns, tap: node.tap, mac: node.mac, firmware: state.firmware, dir: state.dir, memMiB, uuid: labNodeUuid(state, node.name), serialLog: join(state.dir, `${node.name}.serial.log`), varsFile });
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { sleep } from './exec.ts';
 import { isRunning, spawnDetached, stopProcesses, type LabProcess } from './processes.ts';
 
-export type Firmware = 'bios' | 'uefi';
+/** bios: SeaBIOS + the e1000 iPXE ROM; uefi: OVMF's own PXE (DHCP arch 7 + TFTP); uefi-http: OVMF's UEFI HTTP boot
+ * only (arch 16, the NBP by URL), its PXE turned off through fw_cfg as FIRMWARE-NOTES.md describes. */
+export type Firmware = 'bios' | 'uefi' | 'uefi-http';
+export const isUefi = (f: Firmware): boolean => f !== 'bios';
 
 export const QEMU = 'qemu-system-x86_64';
 export const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
@@ -49,7 +52,7 @@ export function requireQemu(firmware: Firmware): void {
   const onPath = (bin: string) => (process.env.PATH ?? '/usr/bin').split(':').some((d) => existsSync(join(d, bin)));
   if (!onPath(QEMU)) missing.push(`${QEMU} (apt-get install qemu-system-x86)`);
   if (firmware === 'bios' && !existsSync(E1000_ROM)) missing.push(`${E1000_ROM} (apt-get install ipxe-qemu)`);
-  if (firmware === 'uefi' && !(existsSync(OVMF_CODE) && existsSync(OVMF_VARS))) missing.push(`${OVMF_CODE} (apt-get install ovmf)`);
+  if (isUefi(firmware) && !(existsSync(OVMF_CODE) && existsSync(OVMF_VARS))) missing.push(`${OVMF_CODE} (apt-get install ovmf)`);
   if (!existsSync('/dev/net/tun')) missing.push('/dev/net/tun (modprobe tun)');
   if (missing.length) throw new Error(`lab VM cannot start, missing: ${missing.join('; ')}`);
 }
@@ -65,10 +68,12 @@ export function qemuArgs(spec: VmSpec & { uuid: string; serialLog: string; varsF
   args.push('-nodefaults', '-display', 'none', '-vga', 'none', '-no-reboot', '-uuid', spec.uuid);
   args.push('-serial', `file:${spec.serialLog}`, '-monitor', 'none');
   args.push('-netdev', `tap,id=n0,ifname=${spec.tap},script=no,downscript=no`);
-  if (spec.firmware === 'uefi') {
+  if (isUefi(spec.firmware)) {
     args.push('-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE}`);
     args.push('-drive', `if=pflash,format=raw,unit=1,file=${spec.varsFile}`);
     args.push('-device', `virtio-net-pci,netdev=n0,mac=${spec.mac},romfile=,bootindex=1`);
+    // OVMF's boot options for the NIC are PXEv4, PXEv6, HTTPv4, HTTPv6 in that order: without PXE, HTTPv4 is first.
+    if (spec.firmware === 'uefi-http') for (const v of ['IPv4', 'IPv6']) args.push('-fw_cfg', `name=opt/org.tianocore/${v}PXESupport,string=no`);
   } else {
     args.push('-boot', 'n', '-device', `e1000,netdev=n0,mac=${spec.mac}`);
   }
@@ -81,7 +86,7 @@ export function startVm(spec: VmSpec): VmProcess {
   const uuid = spec.uuid ?? randomUUID();
   const serialLog = join(spec.dir, `${spec.name}.serial.log`);
   const varsFile = join(spec.dir, `${spec.name}.OVMF_VARS.fd`);
-  if (spec.firmware === 'uefi') copyFileSync(OVMF_VARS, varsFile); // each VM writes its own NVRAM
+  if (isUefi(spec.firmware)) copyFileSync(OVMF_VARS, varsFile); // each VM writes its own NVRAM
   const args = qemuArgs({ ...spec, uuid, serialLog, varsFile });
   const startedAt = new Date().toISOString();
   const proc = spawnDetached(`vm:${spec.name}`, 'ip', ['netns', 'exec', spec.netns, QEMU, ...args], join(spec.dir, `${spec.name}.qemu.log`));

@@ -21,13 +21,19 @@ export interface BootFileChooser {
   choose(req: BootRequest): Promise<BootAnswer | undefined>;
 }
 
+/** The network boot programs the default chooser hands out, served from boot.ipxeDir (TFTP and /boot/ipxe/). */
+export const BOOT_PROGRAMS = { bios: 'undionly.kpxe', uefi: 'snponly.efi' } as const;
+
 /** RFC 4578 §2.1 / IANA processor architecture types used below. */
 export const ARCH = { BIOS: 0, EFI_X64: 7, EFI_BC: 9, EFI_X64_HTTP: 16 } as const;
 
 /**
  * The lab's decision (see /work/shared/lab/FIRMWARE-NOTES.md):
- * iPXE (user class) -> the per-MAC boot script over HTTP; UEFI HTTP boot (arch 16) -> ipxe.efi over HTTP;
+ * iPXE (user class) -> the per-MAC boot script over HTTP; UEFI HTTP boot (arch 16) -> snponly.efi over HTTP;
  * UEFI PXE (arch 7/9) -> snponly.efi over TFTP; BIOS PXE (arch 0) -> undionly.kpxe over TFTP.
+ * snponly.efi, not ipxe.efi, for HTTP boot too: it drives the NIC through the firmware's own network protocol (as
+ * the firmware just did), and Debian ships ipxe.efi as a symlink to /boot/ipxe.efi, outside the iPXE directory,
+ * which the path jail rightly refuses (a 403 that left OVMF in its shell: test/e2e/boot-uefi-http.test.ts).
  */
 export class DefaultBootFileChooser implements BootFileChooser {
   readonly #boot: DhcpBootConfig;
@@ -41,15 +47,15 @@ export class DefaultBootFileChooser implements BootFileChooser {
     if (req.isIpxe) return { kind: 'http', url: `${httpBase}/boot.ipxe?mac=${req.mac}` };
     switch (req.arch) {
       case ARCH.EFI_X64_HTTP:
-        return { kind: 'http', url: `${httpBase}/boot/ipxe/ipxe.efi` };
+        return { kind: 'http', url: `${httpBase}/boot/ipxe/${BOOT_PROGRAMS.uefi}` };
       case ARCH.EFI_X64:
       case ARCH.EFI_BC:
-        return { kind: 'tftp', filename: 'snponly.efi', nextServer: tftpServer };
+        return { kind: 'tftp', filename: BOOT_PROGRAMS.uefi, nextServer: tftpServer };
       case undefined: // PXE 2.1 clients send option 93; an old ROM without it is BIOS
         if (!req.vendorClass?.startsWith('PXEClient')) return undefined;
       // falls through
       case ARCH.BIOS:
-        return { kind: 'tftp', filename: 'undionly.kpxe', nextServer: tftpServer };
+        return { kind: 'tftp', filename: BOOT_PROGRAMS.bios, nextServer: tftpServer };
       default:
         return undefined;
     }

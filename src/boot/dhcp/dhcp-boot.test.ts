@@ -43,9 +43,9 @@ const CASES: Case[] = [
     file: 'snponly.efi', siaddr: '10.98.1.1', opt66: '10.98.1.1', vendorClass: 'PXEClient', pxe43: '060108ff',
   },
   {
-    name: 'OVMF HTTP boot (arch 16): ipxe.efi as URL with option 60 HTTPClient',
+    name: 'OVMF HTTP boot (arch 16): snponly.efi as URL with option 60 HTTPClient',
     req: { arch: 16, vendorClass: 'HTTPClient:Arch:00016:UNDI:003001' },
-    file: `${HTTP}/boot/ipxe/ipxe.efi`, siaddr: '10.98.1.1', vendorClass: 'HTTPClient',
+    file: `${HTTP}/boot/ipxe/snponly.efi`, siaddr: '10.98.1.1', vendorClass: 'HTTPClient',
   },
   {
     name: 'BIOS PXE ROM (arch 0, no iPXE): undionly.kpxe over TFTP',

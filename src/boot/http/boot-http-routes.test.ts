@@ -34,6 +34,8 @@ describe('boot HTTP endpoints', () => {
       ipxeDir: path.join(dir, 'assets'),
       fallback: { kernel: 'vmlinuz', initrd: 'initrd.gz', cmdline: 'console=ttyS0 stage0.callback=http://10.0.0.1:8080/boot/callback' },
       nodes: { byMac: async (mac) => nodes.get(mac) },
+      // This test's client (127.0.0.1) is the machine holding n03's MAC, as DHCP or the neighbour table would say.
+      macOf: (ip) => (ip === '127.0.0.1' ? '52:54:00:00:00:03' : undefined),
       events,
     });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -93,6 +95,16 @@ describe('boot HTTP endpoints', () => {
     assert.equal(head.status, 200);
     assert.equal(head.headers.get('content-length'), String(kernel.length));
     assert.equal(head.headers.get('accept-ranges'), 'bytes');
+  });
+
+  test('an iPXE binary fetched without a MAC in its path (UEFI HTTP boot) lands on the timeline of the node holding the address', async () => {
+    const res = await fetch(`${base}/boot/ipxe/vmlinuz`);
+    assert.equal(res.status, 200);
+    await res.arrayBuffer();
+    const ev = events.events.at(-1)!;
+    assert.deepEqual([ev.kind, ev.node, ev.details.path, ev.details.mac], ['http.asset', 'n03', 'vmlinuz', '52:54:00:00:00:03']);
+    await (await fetch(`${base}/boot/m/52:54:00:00:00:01/assets/vmlinuz`)).arrayBuffer();
+    assert.equal(events.events.at(-1)!.node, 'n01', 'a MAC in the path wins');
   });
 
   test('the asset jail refuses traversal and symlinks out of the root, and records the attempt', async () => {

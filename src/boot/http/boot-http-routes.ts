@@ -6,6 +6,7 @@ import { attributeDecider, type BootDecider, type KernelSpec } from './boot-plan
 import { BAD_MAC, BOOT_SCRIPT_PATH, bootScriptAnswerer, type HttpAnswer } from './boot-script-answer.ts';
 import { parseMac } from './boot-query-mac.ts';
 import { resolveInJail } from './file-jail.ts';
+import { plainIp } from './mac-ip-guard.ts';
 import { sendFile } from './send-file.ts';
 
 export interface BootNode {
@@ -22,6 +23,11 @@ export interface BootHttpOptions {
   httpBase: string;
   assetsDir?: string;
   ipxeDir: string;
+  /**
+   * The MAC holding an address (our DHCP ACKs, the neighbour table): names the machine on asset events whose path
+   * carries no MAC (iPXE binaries fetched by UEFI HTTP boot, shared assets), so they land on the node's timeline.
+   */
+  macOf?: (ip: string) => string | undefined | Promise<string | undefined>;
   fallback?: KernelSpec;
   nodes: BootNodeLookup;
   /** The boot decision (provisioning state machine); without one, the attribute path (boot.kernel, nextboot). */
@@ -47,12 +53,13 @@ export function bootHttpRoutes(app: FastifyInstance, o: BootHttpOptions): void {
   const serveAsset = async (req: FastifyRequest, reply: FastifyReply, root: string | undefined, name: string, mac: string | undefined) => {
     if (!root) return reply.code(404).type('text/plain').send('stage0: no boot.assetsDir configured\n');
     const found = await resolveInJail(root, name);
-    const node = mac ? await o.nodes.byMac(mac) : undefined;
+    const who = mac ?? (await o.macOf?.(plainIp(req.ip)));
+    const node = who ? await o.nodes.byMac(who) : undefined;
     if (!found.ok) {
       if (found.reason === 'traversal') o.events.emit({ actor: 'boot', node: node?.name ?? null, kind: 'http.refused', details: { path: name, from: req.ip, reason: found.reason } });
       return reply.code(found.reason === 'traversal' ? 403 : 404).type('text/plain').send(`stage0: ${found.reason}: ${name}\n`);
     }
-    if (req.method === 'GET') o.events.emit({ actor: 'boot', node: node?.name ?? null, kind: 'http.asset', details: { path: name, mac, from: req.ip, range: req.headers.range } });
+    if (req.method === 'GET') o.events.emit({ actor: 'boot', node: node?.name ?? null, kind: 'http.asset', details: { path: name, mac: who, from: req.ip, range: req.headers.range } });
     return sendFile(req, reply, found);
   };
 

@@ -52,7 +52,7 @@ export function registerLabCommands(program: Command): void {
   lab.command('up')
     .description('create a namespace with a bridge, start the boot server and N network-booting VMs')
     .requiredOption('--nodes <n>', 'number of VMs (1..50)', positiveInt)
-    .option('--firmware <fw>', 'bios (SeaBIOS + iPXE ROM) or uefi (OVMF native PXE)', oneOf('--firmware', ['bios', 'uefi'] as const), 'bios')
+    .option('--firmware <fw>', 'bios (SeaBIOS + iPXE ROM), uefi (OVMF native PXE) or uefi-http (OVMF UEFI HTTP boot only)', oneOf('--firmware', ['bios', 'uefi', 'uefi-http'] as const), 'bios')
     .option('--name <name>', 'lab name (namespace s0lab-<name>)')
     .option('--server <server>', 'stage0, or the dnsmasq baseline', oneOf('--server', ['stage0', 'dnsmasq'] as const), 'stage0')
     .option('--dhcp-mode <mode>', 'stage0 DHCP mode', oneOf('--dhcp-mode', ['authoritative', 'proxy'] as const), 'authoritative')
