@@ -65,7 +65,7 @@ test('shell mode: virtio-blk, virtio-scsi, AHCI and NVMe disks appear; DHCP on v
     assert.match(out, /stage0-env: network up eth0 ip=10\.0\.2\.15\/24/);
     for (const m of ['virtio_net', 'virtio_blk', 'virtio_scsi', 'sd_mod', 'ahci', 'nvme']) assert.match(out, new RegExp(`modules loaded:.* ${m}( |\\r?\\n)`), m);
     conn.write('sh /usr/lib/stage0/discover.sh print > /tmp/f.json; echo DISKS-$(grep -o \'"serial":"S0-[A-Z-]*"\' /tmp/f.json | tr "\\n" " ")-END\n');
-    await waitFor(/DISKS-.*-END/, 30_000);
+    await waitFor(/(^|\n)DISKS-.*-END/, 30_000); // the line the command prints, not the console's echo of the command
     const line = /DISKS-(.*)-END/.exec(out.split(/\r?\n/).filter((l) => l.startsWith('DISKS-')).at(-1) ?? '')?.[1] ?? '';
     for (const d of DISKS) assert.ok(line.includes(`"serial":"${d.serial}"`), `${d.serial} not found by the agent: ${line}`);
     conn.write('exit\n'); // leaving the shell reboots; -no-reboot ends QEMU
