@@ -250,5 +250,14 @@ for (const kind of ['sqlite', 'postgres'] as const) describe(`provisioning API (
     const every = await api('POST', '/templates/lint', { noderange: 'n11', all: true });
     assert.equal(every.body.checked, list.length);
     assert.ok(!every.body.problems.some((p: { template: string }) => p.template === 'site/rack.ks'));
+    // A template named in the request must exist; one a profile names but that is missing is a finding per node.
+    assert.equal((await api('POST', '/templates/lint', { noderange: 'n11', template: 'site/nope.ks' })).status, 404);
+    assert.equal((await api('POST', '/profiles', { name: 'ghost', kernel: 'k', template: 'site/ghost.ks' })).status, 201);
+    await api('PATCH', '/nodes/n10', { attrs: { osimage: 'ghost' } });
+    const ghost = await api('POST', '/templates/lint', { noderange: 'n10,n11' });
+    assert.equal(ghost.status, 200);
+    assert.equal(ghost.body.checked, 2);
+    assert.deepEqual(ghost.body.problems, [{ node: 'n10', template: 'site/ghost.ks', problems: [{ variable: null, line: 0, message: "template 'site/ghost.ks' of profile ghost not found" }] }]);
+    await api('PATCH', '/nodes/n10', { attrs: { osimage: null } });
   });
 });

@@ -201,6 +201,24 @@ describe('web UI in Chromium', { timeout: 180_000 }, () => {
     assert.ok(!(await call(s.url, 'GET', '/api/v1/policy')).body.items.some((r: { id: number }) => r.id === id));
   });
 
+  test('Templates: from a node\'s page, the preview of what its installer would get; a failing template in the server\'s words; a lint over a noderange', async () => {
+    await call(s.url, 'PATCH', '/api/v1/nodes/n02', { attrs: { osimage: 'debian12' } });
+    await b.go(`${s.url}/ui/#/node/n02`);
+    await b.clickOn('#preview-link');
+    // The profile's template (preseed/debian12.cfg) is not there: the preview says so instead of showing nothing.
+    assert.match(await b.waitForText('#preview-output', /404|not found/i), /template 'preseed\/debian12\.cfg'/);
+    assert.ok((await b.findAll('#templates li[data-template="cloud-init/meta-data"]')).length === 1, 'the shipped templates are listed');
+    await b.clickOn('#preview-template option[value="cloud-init/meta-data"]');
+    await b.clickOn('#preview button[type=submit]');
+    const text = await b.waitForText('#preview-text', /instance-id/);
+    assert.match(text, /^instance-id: "stage0-n02-debian12"\nlocal-hostname: "n02"/);
+    assert.equal(await b.text(await b.find('#preview-used')), 'cloud-init/meta-data for n02:');
+    await b.type(await b.find('#lint-range'), 'rack1');
+    await b.clickOn('#lint button[type=submit]');
+    assert.match(await b.waitForText('#lint-summary', /checked/), /^1 node\(s\) checked, 1 problem\(s\), 2 skipped$/);
+    assert.match(await b.text(await b.find('#lint-output tr[data-node="n02"]')), /^n02\s+preseed\/debian12\.cfg\s+0\s+template 'preseed\/debian12\.cfg' of profile debian12 not found$/);
+  });
+
   test('an operator limited to rack2 by the policy table sees the refusal for rack1 and may act on rack2; log out ends the session', async () => {
     await b.click(await b.find('#logout'));
     await b.find('#login');

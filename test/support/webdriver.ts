@@ -103,6 +103,18 @@ export class Browser {
     return this.send('POST', this.s(`/element/${el.id}/click`), {});
   }
 
+  /** Finds and clicks, finding again when the page redrew the element in between (views redraw after a change). */
+  async clickOn(css: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.click(await this.find(css));
+        return;
+      } catch (err) {
+        if (attempt >= 3 || !/stale element/.test(String(err))) throw err;
+      }
+    }
+  }
+
   async type(el: Element, text: string): Promise<void> {
     await this.send('POST', this.s(`/element/${el.id}/clear`), {});
     await this.send('POST', this.s(`/element/${el.id}/value`), { text });

@@ -60,10 +60,15 @@ export class TemplateService {
       if (!name) { skipped.push({ node, reason: profile ? `profile ${profile.name} has no template` : 'no profile (boot state or osimage attribute)' }); continue; }
       if (!sources.has(name)) {
         const src = await this.d.templates.read(name);
-        if (src === undefined) throw notFound(`template '${name}'`, 'template');
-        sources.set(name, src);
+        // A template named in the request must exist (404); one a profile names is a finding about those nodes.
+        if (src === undefined && template !== undefined) throw notFound(`template '${name}'`, 'template');
+        if (src !== undefined) sources.set(name, src);
       }
       checked++;
+      if (!sources.has(name)) {
+        problems.push({ node, template: name, problems: [{ variable: null, line: 0, message: `template '${name}' of profile ${profile?.name} not found` }] });
+        continue;
+      }
       problems.push(...lintTemplates(new Map([[name, sources.get(name)!]]), [{ name: node, vars: await this.varsFor(node, profile, PLACEHOLDER_TOKEN) }], this.engine));
     }
     return { checked, skipped, problems };

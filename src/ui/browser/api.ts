@@ -25,14 +25,26 @@ export async function api<T = any>(method: string, path: string, body?: unknown)
   const res = await fetch(API + path, { method, headers, credentials: 'same-origin', ...(body !== undefined && { body: JSON.stringify(body) }) });
   if (res.status === 204) return undefined as T;
   const text = await res.text();
-  let json: any;
+  if (!res.ok) throw problemOf(res, text);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** A GET whose answer is text (a rendered template: what an installer gets), not JSON; problems still come as JSON. */
+export async function apiText(path: string): Promise<{ text: string; headers: Headers }> {
+  const res = await fetch(API + path, { credentials: 'same-origin', headers: { accept: 'text/plain, application/problem+json' } });
+  const text = await res.text();
+  if (!res.ok) throw problemOf(res, text);
+  return { text, headers: res.headers };
+}
+
+function problemOf(res: Response, text: string): ApiError {
+  let json: Problem | undefined;
   try {
     json = text ? JSON.parse(text) : undefined;
   } catch {
     json = undefined;
   }
-  if (!res.ok) throw new ApiError(res.status, json ?? { status: res.status, detail: text.slice(0, 300) || res.statusText });
-  return json as T;
+  return new ApiError(res.status, json ?? { status: res.status, detail: text.slice(0, 300) || res.statusText });
 }
 
 export async function login(user: string, password: string): Promise<void> {

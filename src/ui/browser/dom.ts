@@ -34,5 +34,13 @@ export function fill(el: Element, ...children: Child[]): void {
 /** "2026-11-23T21:29:10.123Z" → "2026-11-23 21:29:10" (UTC, as the server and its logs write it). */
 export const time = (iso: string | null | undefined): string => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, '') : '');
 
-/** Shows the current view again shortly after a change, so its result message stays readable meanwhile. */
-export const reloadViewSoon = (): void => void setTimeout(() => window.dispatchEvent(new HashChangeEvent('hashchange')), 600);
+/**
+ * Shows the current view again shortly after a change, so its result message stays readable meanwhile; not when the
+ * user has gone to another view since (redrawing that one would throw away what they are typing there).
+ */
+export const reloadViewSoon = (): void => {
+  const at = location.hash;
+  setTimeout(() => {
+    if (location.hash === at) window.dispatchEvent(new HashChangeEvent('hashchange'));
+  }, 600);
+};
