@@ -3,7 +3,7 @@
 # ipmi_sim, cloud-init's schema checker, sushy…). Only what is missing; apt is retried on transient network errors.
 set -euo pipefail
 pkgs=(postgresql-15 qemu-system-x86 ipxe-qemu ipxe ovmf busybox-static dnsmasq-base cpio xz-utils iproute2
-      tftp-hpa atftp curl python3 openssl chromium chromium-driver)
+      tftp-hpa atftp curl python3 openssl chromium chromium-driver make g++)  # make, g++: node-gyp (native/)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0
