@@ -201,6 +201,31 @@ describe('web UI in Chromium', { timeout: 180_000 }, () => {
     assert.ok(!(await call(s.url, 'GET', '/api/v1/policy')).body.items.some((r: { id: number }) => r.id === id));
   });
 
+  test('Access: a user added in the page gets a one-time password that logs in; the last administrator cannot be removed; a user is removed with a second click', async () => {
+    await b.go(`${s.url}/ui/#/access`);
+    await b.type(await b.find('#user-name'), 'auditor');
+    await b.type(await b.find('#user-roles'), 'viewer');
+    await b.clickOn('#user-add button[type=submit]');
+    await b.waitForText('#user-result', /added/);
+    const password = await b.text(await b.find('#user-password'));
+    assert.match(password, /^\S{16,}$/);
+    assert.match(await b.waitForText('#users tr[data-user="auditor"]', /auditor/), /^auditor\s+viewer\s+set\s/);
+    const login = await fetch(`${s.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'auditor', password }) });
+    assert.equal(login.status, 200, 'the password shown logs in');
+    const audit = await call(s.url, 'GET', '/api/v1/audit?command=user.write');
+    assert.ok(audit.body.items.some((e: { status: number; details: { after?: { name: string } } }) => e.status === 201 && e.details.after?.name === 'auditor'));
+    assert.ok(!JSON.stringify(audit.body.items).includes(password), 'the password is not in the audit');
+
+    await b.clickOn('#users tr[data-user="admin"] button.remove');
+    await b.clickOn('#users tr[data-user="admin"] button.remove');
+    assert.match(await b.waitForText('#user-result', /admin/), /^remove user admin: 409 'admin' is the last administrator$/);
+    await b.clickOn('#users tr[data-user="auditor"] button.remove');
+    assert.equal(await b.text(await b.find('#users tr[data-user="auditor"] button.remove')), 'Confirm remove');
+    await b.clickOn('#users tr[data-user="auditor"] button.remove');
+    await b.waitForText('#user-result', /auditor removed/);
+    assert.equal((await call(s.url, 'GET', '/api/v1/users')).body.items.some((u: { name: string }) => u.name === 'auditor'), false);
+  });
+
   test('Templates: from a node\'s page, the preview of what its installer would get; a failing template in the server\'s words; a lint over a noderange', async () => {
     await call(s.url, 'PATCH', '/api/v1/nodes/n02', { attrs: { osimage: 'debian12' } });
     await b.go(`${s.url}/ui/#/node/n02`);

@@ -44,3 +44,20 @@ export const reloadViewSoon = (): void => {
     if (location.hash === at) window.dispatchEvent(new HashChangeEvent('hashchange'));
   }, 600);
 };
+
+/**
+ * A button for an action that cannot be undone: the first click only arms it ("Confirm …"), the second runs it.
+ * `attrs` go on the button (class, aria-label).
+ */
+export function confirmingButton(label: string, attrs: Props, run: () => void): HTMLButtonElement {
+  const button = h('button', { type: 'button', ...attrs }, label);
+  button.addEventListener('click', () => {
+    if (!button.classList.contains('armed')) {
+      button.classList.add('armed');
+      button.textContent = `Confirm ${label.toLowerCase()}`;
+      return;
+    }
+    run();
+  });
+  return button;
+}

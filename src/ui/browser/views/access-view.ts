@@ -1,10 +1,11 @@
 // Who may do what: the users, and the policy table in the order it decides (lower priority first; no row: deny).
-// Rows are added and removed here as with `stage0 policy add|rm`: the server validates (its words are shown) and
-// audits every change; removing takes a second click, since a removed allow row can lock someone out at once.
+// Users and policy rows are added and removed here as with `stage0 user|policy add|rm`: the server validates (its
+// words are shown) and audits every change; removing takes a second click (a removed allow row or user locks
+// someone out at once). A new user's generated password is shown once, as the CLI does.
 import { api, describe } from '../api.ts';
-import { fill, h, reloadViewSoon, time } from '../dom.ts';
+import { confirmingButton, fill, h, time } from '../dom.ts';
 import type { PolicyRow } from '../../../auth/auth-store.ts';
-import { section } from './section.ts';
+import { refreshSection, section } from './section.ts';
 
 interface UserRow {
   name: string;
@@ -16,12 +17,14 @@ interface UserRow {
 
 export async function accessView(): Promise<HTMLElement> {
   const result = h('div', { id: 'policy-result', role: 'status' });
+  const userResult = h('div', { id: 'user-result', role: 'status' });
   const [users, policy] = await Promise.all([
     section('users', 'Users', async () => {
       const { items } = await api<{ items: UserRow[] }>('GET', '/users');
-      return h('table', {}, h('thead', {}, h('tr', {}, ...['User', 'Roles', 'Groups', 'Password', 'Created'].map((c) => h('th', {}, c)))),
-        h('tbody', {}, items.map((u) => h('tr', { 'data-user': u.name }, h('td', {}, u.name), h('td', {}, u.roles.join(', ')), h('td', {}, u.groups.join(', ')),
-          h('td', {}, u.hasPassword ? 'set' : 'none'), h('td', {}, time(u.createdAt))))));
+      return h('div', {},
+        h('table', {}, h('thead', {}, h('tr', {}, ...['User', 'Roles', 'Groups', 'Password', 'Created', ''].map((c) => h('th', {}, c)))),
+          h('tbody', {}, items.map((u) => userRow(u, userResult)))),
+        addUserForm(userResult));
     }),
     section('policy', 'Policy table (first matching row decides; no row: deny)', async () => {
       const { items } = await api<{ items: PolicyRow[] }>('GET', '/policy');
@@ -33,24 +36,49 @@ export async function accessView(): Promise<HTMLElement> {
     }),
   ]);
   return h('div', {}, h('h1', {}, 'Access'),
-    h('p', { class: 'muted' }, 'Users change with stage0 user …; policy rows here or with stage0 policy add|rm. Every change is in the audit.'),
-    users, result, policy);
+    h('p', { class: 'muted' }, 'Users and policy rows change here or with stage0 user|policy add|rm; passwords with stage0 user passwd. Every change is in the audit.'),
+    userResult, users, result, policy);
 }
 
 function removeButton(r: PolicyRow, result: HTMLElement): HTMLButtonElement {
-  const button = h('button', { type: 'button', class: 'remove', 'aria-label': `remove policy row ${r.id}` }, 'Remove');
-  button.addEventListener('click', () => {
-    if (!button.classList.contains('armed')) {
-      button.classList.add('armed');
-      button.textContent = 'Confirm remove';
-      return;
-    }
+  return confirmingButton('Remove', { class: 'remove', 'aria-label': `remove policy row ${r.id}` }, () => {
     api('DELETE', `/policy/${r.id}`).then(() => {
       fill(result, h('p', { class: 'ok' }, `row ${r.id} removed (${r.priority} ${r.subject} ${r.commands.join(',')} ${r.effect})`));
-      reloadViewSoon();
+      void refreshSection('policy');
     }, (err: unknown) => fill(result, h('p', { class: 'error' }, `remove row ${r.id}: ${describe(err)}`)));
   });
-  return button;
+}
+
+function userRow(u: UserRow, result: HTMLElement): HTMLTableRowElement {
+  return h('tr', { 'data-user': u.name }, h('td', {}, u.name), h('td', {}, u.roles.join(', ')), h('td', {}, u.groups.join(', ')),
+    h('td', {}, u.hasPassword ? 'set' : 'none'), h('td', {}, time(u.createdAt)), h('td', {}, removeUserButton(u, result)));
+}
+
+function removeUserButton(u: UserRow, result: HTMLElement): HTMLButtonElement {
+  return confirmingButton('Remove', { class: 'remove', 'aria-label': `remove user ${u.name}` }, () => {
+    api('DELETE', `/users/${encodeURIComponent(u.name)}`).then(() => {
+      fill(result, h('p', { class: 'ok' }, `user ${u.name} removed, with their tokens and sessions`));
+      void refreshSection('users');
+    }, (err: unknown) => fill(result, h('p', { class: 'error' }, `remove user ${u.name}: ${describe(err)}`)));
+  });
+}
+
+const list = (s: string): string[] => s.split(',').map((x) => x.trim()).filter(Boolean);
+
+/** No password field: the server generates one and returns it once (never stored in clear, never shown again). */
+function addUserForm(result: HTMLElement): HTMLFormElement {
+  const name = h('input', { id: 'user-name', required: true, placeholder: 'name', 'aria-label': 'user name' });
+  const roles = h('input', { id: 'user-roles', placeholder: 'roles, e.g. operator', 'aria-label': 'roles' });
+  const groups = h('input', { id: 'user-groups', placeholder: 'groups, e.g. ops', 'aria-label': 'groups' });
+  const form = h('form', { id: 'user-add' }, name, roles, groups, h('button', { type: 'submit' }, 'Add user'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    api<UserRow & { password?: string }>('POST', '/users', { name: name.value.trim(), roles: list(roles.value), groups: list(groups.value) }).then((u) => {
+      fill(result, h('p', { class: 'ok' }, `user ${u.name} added; one-time password (shown only now): `, h('code', { id: 'user-password' }, u.password ?? '?')));
+      void refreshSection('users'); // the message (with the password) is outside the section: it stays
+    }, (err: unknown) => fill(result, h('p', { class: 'error' }, `add user: ${describe(err)}`)));
+  });
+  return form;
 }
 
 function addForm(result: HTMLElement): HTMLFormElement {
@@ -66,14 +94,14 @@ function addForm(result: HTMLElement): HTMLFormElement {
     const body = {
       priority: Number(priority.value),
       subject: subject.value.trim(),
-      commands: commands.value.split(',').map((c) => c.trim()).filter(Boolean),
+      commands: list(commands.value),
       noderange: noderange.value.trim() || null,
       effect: effect.value,
       comment: comment.value.trim() || null,
     };
     api<PolicyRow>('POST', '/policy', body).then((row) => {
       fill(result, h('p', { class: 'ok' }, `row ${row.id} added: ${row.priority} ${row.subject} ${row.commands.join(',')} ${row.noderange ?? 'any'} ${row.effect}`));
-      reloadViewSoon();
+      void refreshSection('policy');
     }, (err: unknown) => fill(result, h('p', { class: 'error' }, `add row: ${describe(err)}`)));
   });
   return form;
