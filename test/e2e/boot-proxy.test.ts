@@ -31,3 +31,26 @@ test('proxy: addresses from the foreign dnsmasq (.50-.99), boot script and asset
     for (const e of events.filter((x) => x.kind.startsWith('dhcp.'))) assert.equal(e.details.ip ?? null, null, `stage0 assigned an address: ${showEvent(e)}`);
   });
 });
+
+test('proxy, UEFI HTTP boot: the address from the foreign dnsmasq, the snponly.efi URL from stage0 (arch 16, HTTPClient), then iPXE, script, assets, callback', { timeout: BOOT_TIMEOUT_MS + 90_000 }, async (t) => {
+  await withLab({ purpose: 'sproxyh', nodes: 1, firmware: 'uefi-http', server: 'stage0', dhcpMode: 'proxy', startVms: false }, async (lab) => {
+    const net = `10.99.${lab.subnet}`;
+    const peer = await labAttachNetns(E2E_LAB_ROOT, lab, 'dhcp', 'eth0', `${net}.2/24`);
+    const foreign = labSpawn(E2E_LAB_ROOT, lab, 'foreign-dnsmasq', peer, 'dnsmasq', dnsmasqArgs({ iface: 'eth0', range: [`${net}.50`, `${net}.99`], leaseFile: `${lab.dir}/foreign.leases` }));
+    await waitForUdpPort(peer, 67, 15_000, () => isRunning(foreign));
+    const [vm] = (await startLabVms(E2E_LAB_ROOT, lab)).vms;
+    const boot = await waitForBoot(vm!);
+    t.diagnostic(`stage0 proxy (UEFI HTTP boot): QEMU start -> callback ${boot.seconds} s`);
+
+    const ips = dnsmasqAcks(foreign.log, vm!.mac);
+    for (const ip of ips) assert.match(ip, new RegExp(`^${net.replace(/\./g, '\\.')}\\.([5-9]\\d)$`));
+    const events = await timelineWith(lab, lab.nodes[0]!.name, 'boot.callback');
+    assertSubsequence(events, [
+      (e) => e.kind.startsWith('dhcp.') && JSON.stringify(e.details).includes('/boot/ipxe/snponly.efi'),
+      (e) => e.kind.startsWith('dhcp.') && JSON.stringify(e.details).includes('/boot.ipxe'),
+      ev('http.boot-script', vm!.mac), ev('http.asset', 'vmlinuz'), ev('http.asset', 'initrd.gz'), ev('boot.callback', vm!.mac, ips.at(-1)!),
+    ], ['proxy reply with the snponly.efi URL', 'proxy reply with boot.ipxe URL', 'http.boot-script', 'http.asset vmlinuz', 'http.asset initrd.gz', 'boot.callback from the foreign address'], showEvent);
+    for (const e of events.filter((x) => x.kind.startsWith('dhcp.'))) assert.equal(e.details.ip ?? null, null, `stage0 assigned an address: ${showEvent(e)}`);
+    assert.deepEqual(events.filter((e) => e.kind === 'tftp.transfer').map(showEvent), [], 'HTTP boot needs no TFTP');
+  });
+});
