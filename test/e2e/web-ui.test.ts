@@ -226,6 +226,30 @@ describe('web UI in Chromium', { timeout: 180_000 }, () => {
     assert.equal((await call(s.url, 'GET', '/api/v1/users')).body.items.some((u: { name: string }) => u.name === 'auditor'), false);
   });
 
+  test('Profiles: one added in the page (a taken name refused in the server\'s words), audited, removed with a second click', async () => {
+    await b.go(`${s.url}/ui/#/profiles`);
+    await b.type(await b.find('#profile-name'), 'debian12');
+    await b.type(await b.find('#profile-kernel'), 'esxi/mboot.c32');
+    await b.clickOn('#profile-add button[type=submit]');
+    assert.match(await b.waitForText('#profile-result', /add profile/), /^add profile: 409 .*debian12/);
+    await b.type(await b.find('#profile-name'), 'esxi8');
+    await b.type(await b.find('#profile-template'), 'esxi/ks.cfg');
+    await b.type(await b.find('#profile-timeout'), '3600');
+    await b.clickOn('#profile-add button[type=submit]');
+    assert.match(await b.waitForText('#profile-result', /added/), /^profile esxi8 added; attach it with: stage0 nodeset <noderange> osimage=esxi8$/);
+    assert.match(await b.waitForText('#profiles tr[data-profile="esxi8"]', /esxi8/), /^esxi8\s+esxi\/mboot\.c32\s+—\s+esxi\/ks\.cfg\s+—\s+3600 s/);
+    const p = (await call(s.url, 'GET', '/api/v1/profiles/esxi8')).body;
+    assert.deepEqual([p.kernel, p.initrd, p.template, p.installTimeout], ['esxi/mboot.c32', null, 'esxi/ks.cfg', 3600]);
+    const audit = (await call(s.url, 'GET', '/api/v1/audit?command=profile.write')).body.items as { user: string; status: number; route: string }[];
+    // debian12 from the setup, then this test's refusal and esxi8.
+    assert.deepEqual(audit.map((e) => `${e.user} ${e.status} ${e.route}`).sort(), ['admin 201 POST /api/v1/profiles', 'admin 201 POST /api/v1/profiles', 'admin 409 POST /api/v1/profiles']);
+    await b.clickOn('#profiles tr[data-profile="esxi8"] button.remove');
+    assert.equal((await call(s.url, 'GET', '/api/v1/profiles/esxi8')).status, 200, 'one click removes nothing');
+    await b.clickOn('#profiles tr[data-profile="esxi8"] button.remove');
+    await b.waitForText('#profile-result', /removed/);
+    assert.equal((await call(s.url, 'GET', '/api/v1/profiles/esxi8')).status, 404);
+  });
+
   test('Templates: from a node\'s page, the preview of what its installer would get; a failing template in the server\'s words; a lint over a noderange', async () => {
     await call(s.url, 'PATCH', '/api/v1/nodes/n02', { attrs: { osimage: 'debian12' } });
     await b.go(`${s.url}/ui/#/node/n02`);
