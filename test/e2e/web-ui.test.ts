@@ -104,6 +104,10 @@ describe('web UI in Chromium', { timeout: 180_000 }, () => {
     await b.waitForText('#action-result', /nodeset shell: n01, n02/);
     await b.waitForText('#nodes tr[data-node="n01"] td.next-boot', /^shell$/);
     assert.equal(await b.text(await b.find('#nodes tr[data-node="n03"] td.next-boot')), '—');
+    // Rows are updated in place: a second later the message and the selection are still there.
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.match(await b.text(await b.find('#action-result')), /nodeset shell: n01, n02/);
+    assert.deepEqual(await b.exec<string[]>('return [...document.querySelectorAll("#nodes tbody input:checked")].map((x) => x.dataset.node)'), ['n01', 'n02']);
 
     const states = await call(s.url, 'GET', '/api/v1/boot-states?noderange=rack1');
     assert.deepEqual(states.body.items.map((x: { node: string; target: string | null }) => `${x.node}=${x.target}`), ['n01=shell', 'n02=shell', 'n03=null']);
@@ -149,6 +153,7 @@ describe('web UI in Chromium', { timeout: 180_000 }, () => {
     assert.equal(node.status, 200);
     assert.deepEqual(node.body.macs, ['52:54:00:aa:bb:77']);
     await b.waitFor(async () => (await b.findAll('#discovery tr[data-mac="52:54:00:aa:bb:77"]')).length === 0, 'the queue to drop the enrolled machine');
+    assert.match(await b.text(await b.find('#discovery-result')), /enrolled as disc01/, 'the message stays');
   });
 
   test('Profiles and Access show the profiles, the disk images, the users and the policy table in deciding order', async () => {

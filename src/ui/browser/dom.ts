@@ -35,17 +35,6 @@ export function fill(el: Element, ...children: Child[]): void {
 export const time = (iso: string | null | undefined): string => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, '') : '');
 
 /**
- * Shows the current view again shortly after a change, so its result message stays readable meanwhile; not when the
- * user has gone to another view since (redrawing that one would throw away what they are typing there).
- */
-export const reloadViewSoon = (): void => {
-  const at = location.hash;
-  setTimeout(() => {
-    if (location.hash === at) window.dispatchEvent(new HashChangeEvent('hashchange'));
-  }, 600);
-};
-
-/**
  * A button for an action that cannot be undone: the first click only arms it ("Confirm …"), the second runs it.
  * `attrs` go on the button (class, aria-label).
  */

@@ -1,6 +1,6 @@
 // The discovery queue: machines nobody has typed in, with the facts they reported; approve (with a name) or reject.
 import { api, describe } from '../api.ts';
-import { fill, h, reloadViewSoon, time } from '../dom.ts';
+import { fill, h, time } from '../dom.ts';
 
 interface Entry {
   id: number;
@@ -20,14 +20,15 @@ export async function discoveryView(): Promise<HTMLElement> {
       api<Entry & { node?: string }>('POST', `/discovery/${e.id}/${verb}`, verb === 'approve' && name.value.trim() ? { name: name.value.trim() } : verb === 'approve' ? {} : undefined)
         .then((r) => {
           fill(result, h('p', { class: 'ok' }, verb === 'approve' ? `${e.mac} enrolled as ${r.node ?? '?'}` : `${e.mac} rejected`));
-          reloadViewSoon();
+          row.remove(); // out of the queue; the message stays
         }, (err: unknown) => fill(result, h('p', { class: 'error' }, `${verb} ${e.mac}: ${describe(err)}`)));
     };
-    return h('tr', { 'data-mac': e.mac },
+    const row: HTMLTableRowElement = h('tr', { 'data-mac': e.mac },
       h('td', { class: 'mono' }, e.mac),
       h('td', {}, factsLine(e.facts)),
       h('td', {}, time(e.firstSeen)), h('td', {}, time(e.lastSeen)),
       h('td', {}, name, h('button', { type: 'button', class: 'approve', onclick: () => act('approve') }, 'Approve'), h('button', { type: 'button', class: 'reject', onclick: () => act('reject') }, 'Reject')));
+    return row;
   });
   return h('section', {}, h('h1', {}, 'Discovery queue'), result,
     h('table', { id: 'discovery' },

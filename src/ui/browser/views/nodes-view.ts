@@ -1,6 +1,6 @@
 // Nodes of a noderange with their next boot, and the bulk actions an operator runs on a selection: nodeset, rpower.
 import { api, describe, qs } from '../api.ts';
-import { fill, h, reloadViewSoon } from '../dom.ts';
+import { fill, h } from '../dom.ts';
 
 interface NodeRow {
   name: string;
@@ -59,7 +59,11 @@ export async function nodesView(params: URLSearchParams): Promise<HTMLElement> {
     const t = target.value === 'osimage' || target.value === 'stateless' ? `${target.value}${profile.value.trim() ? `=${profile.value.trim()}` : ''}` : target.value;
     const r = await api<{ items: BootStatus[] }>('POST', '/nodeset', { noderange, target: t, ...(oneshot.checked && { oneshot: true }), cause: 'web UI' });
     report(true, `nodeset ${t}: ${r.items.map((s) => s.node).join(', ')}`);
-    reloadViewSoon();
+    // The answer carries the new states: update their rows in place (the selection and this message stay).
+    for (const st of r.items) {
+      const row = [...document.querySelectorAll<HTMLTableRowElement>('#nodes tbody tr')].find((tr) => tr.dataset.node === st.node);
+      if (row) row.replaceWith(nodeRow(page.items.find((n) => n.name === st.node)!, boxes[names.indexOf(st.node)]!, st));
+    }
   }) }, 'Set next boot');
 
   const power = h('select', { id: 'rpower-state' }, ...['stat', 'on', 'off', 'softoff', 'cycle', 'reset'].map((s) => h('option', { value: s }, s)));
@@ -69,18 +73,7 @@ export async function nodesView(params: URLSearchParams): Promise<HTMLElement> {
     report(r.failed.length === 0, ...r.items.map((i) => `${i.node}: ${i.ok ? said(i.result) : `failed: ${i.error ?? ''}`}`));
   }) }, 'Power');
 
-  const rows = page.items.map((n, i) => {
-    const s = states.get(n.name);
-    const next = s?.target ? `${s.target}${s.profile ? ` ${s.profile}` : ''}${s.oneshot ? ' (once)' : ''}` : '—';
-    return h('tr', { 'data-node': n.name },
-      h('td', {}, boxes[i]!),
-      h('td', {}, h('a', { href: `#/node/${encodeURIComponent(n.name)}` }, n.name)),
-      h('td', {}, n.groups.join(', ')),
-      h('td', { class: 'mono' }, n.macs.join(' ')),
-      h('td', { class: 'mono' }, String(n.effective?.ip ?? '')),
-      h('td', { class: 'next-boot' }, next),
-      h('td', { class: `status ${s?.installStatus ?? ''}` }, s?.installStatus ?? '', s?.statusReason ? ` — ${s.statusReason}` : ''));
-  });
+  const rows = page.items.map((n, i) => nodeRow(n, boxes[i]!, states.get(n.name)));
 
   return h('section', {},
     h('h1', {}, 'Nodes'),
@@ -91,4 +84,17 @@ export async function nodesView(params: URLSearchParams): Promise<HTMLElement> {
     h('table', { id: 'nodes' },
       h('thead', {}, h('tr', {}, h('th', {}, all), ...['Name', 'Groups', 'MACs', 'IP', 'Next boot', 'Install'].map((c) => h('th', {}, c)))),
       h('tbody', {}, rows.length > 0 ? rows : h('tr', {}, h('td', { colspan: 7, class: 'muted' }, range ? `no node in ${range}` : 'no nodes yet: stage0 nodeadd, or approve machines under Discovery')))));
+}
+
+/** One node's row; `box` is its selection checkbox, kept when the row is redrawn. */
+function nodeRow(n: NodeRow, box: HTMLInputElement, s: BootStatus | undefined): HTMLTableRowElement {
+  const next = s?.target ? `${s.target}${s.profile ? ` ${s.profile}` : ''}${s.oneshot ? ' (once)' : ''}` : '—';
+  return h('tr', { 'data-node': n.name },
+    h('td', {}, box),
+    h('td', {}, h('a', { href: `#/node/${encodeURIComponent(n.name)}` }, n.name)),
+    h('td', {}, n.groups.join(', ')),
+    h('td', { class: 'mono' }, n.macs.join(' ')),
+    h('td', { class: 'mono' }, String(n.effective?.ip ?? '')),
+    h('td', { class: 'next-boot' }, next),
+    h('td', { class: `status ${s?.installStatus ?? ''}` }, s?.installStatus ?? '', s?.statusReason ? ` — ${s.statusReason}` : ''));
 }
