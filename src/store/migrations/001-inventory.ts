@@ -1,10 +1,11 @@
 // Migration 001: nodes (with MAC and group indexes), group attributes, the site row and the event log.
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { SqlFlavor } from '../kysely/schema.ts';
+import { textKey } from './text-key.ts';
 
 /**
- * The same tables on both backends. Two flavour differences only: PostgreSQL names use the "C" collation so that
- * sorting and uniqueness are byte-wise exactly as in SQLite, and the event id is bigserial instead of an
+ * The same tables on both backends. Two flavour differences only: PostgreSQL names use the "C" collation (textKey)
+ * so that sorting and uniqueness are byte-wise exactly as in SQLite, and the event id is bigserial instead of an
  * AUTOINCREMENT rowid (ids are never reused after a delete in either).
  *
  * A node's ordered MAC and group lists live in its own row (JSON text), so reading all nodes is one scan of one
@@ -13,7 +14,7 @@ import type { SqlFlavor } from '../kysely/schema.ts';
  * in one transaction.
  */
 export function inventoryMigration(flavor: SqlFlavor): Migration {
-  const key = flavor === 'postgres' ? sql`text collate "C"` : sql`text`;
+  const key = textKey(flavor);
   return {
     async up(db: Kysely<any>) {
       await db.schema.createTable('nodes')

@@ -1,6 +1,7 @@
 // Migration 002: DHCP leases, one row per address, so that no address can ever be held for two MACs.
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { SqlFlavor } from '../kysely/schema.ts';
+import { textKey } from './text-key.ts';
 
 /**
  * - ip is the primary key: an address has one row, hence one MAC, whatever the subnet (getByIp takes no subnet).
@@ -9,7 +10,7 @@ import type { SqlFlavor } from '../kysely/schema.ts';
  * - expires_at is epoch milliseconds (bigint: beyond 32 bits).
  */
 export function leasesMigration(flavor: SqlFlavor): Migration {
-  const key = flavor === 'postgres' ? sql`text collate "C"` : sql`text`;
+  const key = textKey(flavor);
   return {
     async up(db: Kysely<any>) {
       await db.schema.createTable('leases')

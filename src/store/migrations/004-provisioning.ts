@@ -1,6 +1,7 @@
 // Migration 004: per-node boot states (nodeset), profiles (osimages) and install tokens (stored as SHA-256 only).
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { SqlFlavor } from '../kysely/schema.ts';
+import { textKey } from './text-key.ts';
 
 /**
  * boot_states and install_tokens belong to a node: removing the node removes them (the event log keeps the history).
@@ -8,7 +9,7 @@ import type { SqlFlavor } from '../kysely/schema.ts';
  * so removing a profile in use is refused by the service, not by a key (a node may name one via its attributes).
  */
 export function provisioningMigration(flavor: SqlFlavor): Migration {
-  const key = flavor === 'postgres' ? sql`text collate "C"` : sql`text`;
+  const key = textKey(flavor);
   return {
     async up(db: Kysely<any>) {
       await db.schema.createTable('boot_states')

@@ -1,13 +1,14 @@
 // Migration 005: the discovery queue (one row per reporting machine, keyed by its boot MAC) and enrollment rules.
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { SqlFlavor } from '../kysely/schema.ts';
+import { textKey } from './text-key.ts';
 
 /**
  * An entry names its node as text, without a foreign key: removing the node must not erase what the machine
  * reported (a later report from the same MAC finds the entry and starts over as pending).
  */
 export function discoveryMigration(flavor: SqlFlavor): Migration {
-  const key = flavor === 'postgres' ? sql`text collate "C"` : sql`text`;
+  const key = textKey(flavor);
   return {
     async up(db: Kysely<any>) {
       let entries = db.schema.createTable('discovery_entries');

@@ -1,6 +1,7 @@
 // Migration 006: users, API tokens and web sessions, the policy table with its built-in rows, and the append-only audit.
 import { sql, type CreateTableBuilder, type Kysely, type Migration } from 'kysely';
 import type { SqlFlavor } from '../kysely/schema.ts';
+import { textKey } from './text-key.ts';
 import { BUILT_IN_POLICY } from '../../auth/policy.ts';
 
 /**
@@ -8,7 +9,7 @@ import { BUILT_IN_POLICY } from '../../auth/policy.ts';
  * hand-written SQL statement in this application can rewrite history; only an operator with DDL rights can.
  */
 export function authMigration(flavor: SqlFlavor): Migration {
-  const key = flavor === 'postgres' ? sql`text collate "C"` : sql`text`;
+  const key = textKey(flavor);
   const serial = <T extends string>(t: CreateTableBuilder<T, never>) =>
     flavor === 'postgres' ? t.addColumn('id', 'bigserial', (c) => c.primaryKey()) : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
   return {

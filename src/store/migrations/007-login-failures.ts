@@ -1,10 +1,11 @@
 // Migration 007: failed logins in the database, so that every controller of a cluster counts the same failures (a
 // limit kept in each process's memory gave an attacker one full budget per controller behind a load balancer).
-import { sql, type Kysely, type Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 import type { SqlFlavor } from '../kysely/schema.ts';
+import { textKey } from './text-key.ts';
 
 export function loginFailuresMigration(flavor: SqlFlavor): Migration {
-  const key = flavor === 'postgres' ? sql`text collate "C"` : sql`text`;
+  const key = textKey(flavor);
   return {
     async up(db: Kysely<any>) {
       await db.schema.createTable('login_failures')
