@@ -36,8 +36,7 @@ export class MemoryLeaseStore implements LeaseStore {
   }
 
   async withdrawOffer(ip: string, mac: string, now: number): Promise<boolean> {
-    if (this.#byIp.get(ip)?.state !== 'offered') return false;
-    return this.#transition(ip, mac, now, 'released', now);
+    return this.#transition(ip, mac, now, 'released', now, ['offered']);
   }
 
   async decline(ip: string, mac: string, until: number, now: number): Promise<boolean> {
@@ -93,9 +92,10 @@ export class MemoryLeaseStore implements LeaseStore {
     return { ...lease };
   }
 
-  #transition(ip: string, mac: string, now: number, state: LeaseState, expiresAt: number): boolean {
+  /** Changes `mac`'s live lease of `ip` when its state is one of `from`, as the SQL store's conditional UPDATE. */
+  #transition(ip: string, mac: string, now: number, state: LeaseState, expiresAt: number, from: LeaseState[] = ['offered', 'bound']): boolean {
     const cur = this.#byIp.get(ip);
-    if (!cur || cur.mac !== mac || !isHeld(cur, now) || cur.state === 'declined') return false;
+    if (!cur || cur.mac !== mac || !from.includes(cur.state) || cur.expiresAt <= now) return false;
     cur.state = state;
     cur.expiresAt = expiresAt;
     if (state === 'declined') this.#byMac.delete(macKey(cur));
