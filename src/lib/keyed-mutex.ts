@@ -4,8 +4,9 @@ export class KeyedMutex {
   readonly #tails = new Map<string, Promise<unknown>>();
 
   /**
-   * Concurrent DISCOVERs would all pick the same first free address, lose the store's race and give up;
-   * queued, each sees the previous one's offer. The store's conflict check still guards other processes.
+   * Runs `fn` after every section queued before it under `key` has settled (a failure does not stop the queue). E.g.
+   * concurrent DISCOVERs would all pick the same first free address and lose the store's race; queued, each sees the
+   * previous one's offer. Only within this process: the store's own checks still guard other processes.
    */
   async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const prev = this.#tails.get(key) ?? Promise.resolve();

@@ -53,13 +53,15 @@ export function bootHttpRoutes(app: FastifyInstance, o: BootHttpOptions): void {
   const serveAsset = async (req: FastifyRequest, reply: FastifyReply, root: string | undefined, name: string, mac: string | undefined) => {
     if (!root) return reply.code(404).type('text/plain').send('stage0: no boot.assetsDir configured\n');
     const found = await resolveInJail(root, name);
-    const who = mac ?? (await o.macOf?.(plainIp(req.ip)));
-    const node = who ? await o.nodes.byMac(who) : undefined;
+    // Who asked, only for the requests that are recorded (a traversal attempt, a GET): not for HEADs and misses.
+    const recorded = found.ok ? req.method === 'GET' : found.reason === 'traversal';
+    const who = recorded ? mac ?? (await o.macOf?.(plainIp(req.ip))) : undefined;
+    const node = who ? (await o.nodes.byMac(who))?.name ?? null : null;
     if (!found.ok) {
-      if (found.reason === 'traversal') o.events.emit({ actor: 'boot', node: node?.name ?? null, kind: 'http.refused', details: { path: name, from: req.ip, reason: found.reason } });
+      if (recorded) o.events.emit({ actor: 'boot', node, kind: 'http.refused', details: { path: name, from: req.ip, reason: found.reason } });
       return reply.code(found.reason === 'traversal' ? 403 : 404).type('text/plain').send(`stage0: ${found.reason}: ${name}\n`);
     }
-    if (req.method === 'GET') o.events.emit({ actor: 'boot', node: node?.name ?? null, kind: 'http.asset', details: { path: name, mac: who, from: req.ip, range: req.headers.range } });
+    if (recorded) o.events.emit({ actor: 'boot', node, kind: 'http.asset', details: { path: name, mac: who, from: req.ip, range: req.headers.range } });
     return sendFile(req, reply, found);
   };
 
