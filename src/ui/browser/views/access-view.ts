@@ -2,10 +2,10 @@
 // Users and policy rows are added and removed here as with `stage0 user|policy add|rm`: the server validates (its
 // words are shown) and audits every change; removing takes a second click (a removed allow row or user locks
 // someone out at once). A new user's generated password is shown once, as the CLI does.
-import { api, describe } from '../api.ts';
-import { confirmingButton, fill, h, time } from '../dom.ts';
+import { api } from '../api.ts';
+import { confirmingButton, h, time } from '../dom.ts';
 import type { PolicyRow } from '../../../auth/auth-store.ts';
-import { refreshSection, section } from './section.ts';
+import { changeInSection, section } from './section.ts';
 
 interface UserRow {
   name: string;
@@ -42,10 +42,7 @@ export async function accessView(): Promise<HTMLElement> {
 
 function removeButton(r: PolicyRow, result: HTMLElement): HTMLButtonElement {
   return confirmingButton('Remove', { class: 'remove', 'aria-label': `remove policy row ${r.id}` }, () => {
-    api('DELETE', `/policy/${r.id}`).then(() => {
-      fill(result, h('p', { class: 'ok' }, `row ${r.id} removed (${r.priority} ${r.subject} ${r.commands.join(',')} ${r.effect})`));
-      void refreshSection('policy');
-    }, (err: unknown) => fill(result, h('p', { class: 'error' }, `remove row ${r.id}: ${describe(err)}`)));
+    changeInSection(api('DELETE', `/policy/${r.id}`), result, 'policy', () => `row ${r.id} removed (${r.priority} ${r.subject} ${r.commands.join(',')} ${r.effect})`, `remove row ${r.id}`);
   });
 }
 
@@ -56,10 +53,7 @@ function userRow(u: UserRow, result: HTMLElement): HTMLTableRowElement {
 
 function removeUserButton(u: UserRow, result: HTMLElement): HTMLButtonElement {
   return confirmingButton('Remove', { class: 'remove', 'aria-label': `remove user ${u.name}` }, () => {
-    api('DELETE', `/users/${encodeURIComponent(u.name)}`).then(() => {
-      fill(result, h('p', { class: 'ok' }, `user ${u.name} removed, with their tokens and sessions`));
-      void refreshSection('users');
-    }, (err: unknown) => fill(result, h('p', { class: 'error' }, `remove user ${u.name}: ${describe(err)}`)));
+    changeInSection(api('DELETE', `/users/${encodeURIComponent(u.name)}`), result, 'users', () => `user ${u.name} removed, with their tokens and sessions`, `remove user ${u.name}`);
   });
 }
 
@@ -73,10 +67,9 @@ function addUserForm(result: HTMLElement): HTMLFormElement {
   const form = h('form', { id: 'user-add' }, name, roles, groups, h('button', { type: 'submit' }, 'Add user'));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    api<UserRow & { password?: string }>('POST', '/users', { name: name.value.trim(), roles: list(roles.value), groups: list(groups.value) }).then((u) => {
-      fill(result, h('p', { class: 'ok' }, `user ${u.name} added; one-time password (shown only now): `, h('code', { id: 'user-password' }, u.password ?? '?')));
-      void refreshSection('users'); // the message (with the password) is outside the section: it stays
-    }, (err: unknown) => fill(result, h('p', { class: 'error' }, `add user: ${describe(err)}`)));
+    // The message, with the password, is outside the section: the reload leaves it on the screen.
+    changeInSection(api<UserRow & { password?: string }>('POST', '/users', { name: name.value.trim(), roles: list(roles.value), groups: list(groups.value) }), result, 'users',
+      (u) => [`user ${u.name} added; one-time password (shown only now): `, h('code', { id: 'user-password' }, u.password ?? '?')], 'add user');
   });
   return form;
 }
@@ -99,10 +92,8 @@ function addForm(result: HTMLElement): HTMLFormElement {
       effect: effect.value,
       comment: comment.value.trim() || null,
     };
-    api<PolicyRow>('POST', '/policy', body).then((row) => {
-      fill(result, h('p', { class: 'ok' }, `row ${row.id} added: ${row.priority} ${row.subject} ${row.commands.join(',')} ${row.noderange ?? 'any'} ${row.effect}`));
-      void refreshSection('policy');
-    }, (err: unknown) => fill(result, h('p', { class: 'error' }, `add row: ${describe(err)}`)));
+    changeInSection(api<PolicyRow>('POST', '/policy', body), result, 'policy',
+      (row) => `row ${row.id} added: ${row.priority} ${row.subject} ${row.commands.join(',')} ${row.noderange ?? 'any'} ${row.effect}`, 'add row');
   });
   return form;
 }

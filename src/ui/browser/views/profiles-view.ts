@@ -2,11 +2,11 @@
 // `nodeset <noderange> osimage=<profile>`; add images with `stage0 image add` (the SHA-256 is computed on upload).
 // Profiles are added and removed here as with `stage0 profile add|rm`; the server refuses removing one a node's
 // boot state still uses (its words are shown).
-import { api, describe } from '../api.ts';
-import { confirmingButton, fill, h, time } from '../dom.ts';
+import { api } from '../api.ts';
+import { confirmingButton, h, time } from '../dom.ts';
 import type { Profile } from '../../../domain/provisioning/profile.ts';
 import type { ImageMeta } from '../../../images/catalog/image-store.ts';
-import { refreshSection, section } from './section.ts';
+import { changeInSection, section } from './section.ts';
 
 const size = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${(b / 2 ** 20).toFixed(1)} MiB`);
 
@@ -32,10 +32,7 @@ export async function profilesView(): Promise<HTMLElement> {
 
 function removeButton(name: string, result: HTMLElement): HTMLButtonElement {
   return confirmingButton('Remove', { class: 'remove', 'aria-label': `remove profile ${name}` }, () => {
-    api('DELETE', `/profiles/${encodeURIComponent(name)}`).then(() => {
-      fill(result, h('p', { class: 'ok' }, `profile ${name} removed`));
-      void refreshSection('profiles');
-    }, (err: unknown) => fill(result, h('p', { class: 'error' }, `remove profile ${name}: ${describe(err)}`)));
+    changeInSection(api('DELETE', `/profiles/${encodeURIComponent(name)}`), result, 'profiles', () => `profile ${name} removed`, `remove profile ${name}`);
   });
 }
 
@@ -53,10 +50,7 @@ function addForm(result: HTMLElement): HTMLFormElement {
     ev.preventDefault();
     const opt = (el: HTMLInputElement) => el.value.trim() || undefined;
     const body = { name: name.value.trim(), kernel: kernel.value.trim(), initrd: opt(initrd), template: opt(template), image: opt(image), installTimeout: timeout.value ? Number(timeout.value) : undefined };
-    api<Profile>('POST', '/profiles', body).then((p) => {
-      fill(result, h('p', { class: 'ok' }, `profile ${p.name} added; attach it with: stage0 nodeset <noderange> osimage=${p.name}`));
-      void refreshSection('profiles');
-    }, (err: unknown) => fill(result, h('p', { class: 'error' }, `add profile: ${describe(err)}`)));
+    changeInSection(api<Profile>('POST', '/profiles', body), result, 'profiles', (p) => `profile ${p.name} added; attach it with: stage0 nodeset <noderange> osimage=${p.name}`, 'add profile');
   });
   return form;
 }

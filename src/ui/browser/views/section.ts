@@ -2,7 +2,7 @@
 // rest of the page still shows (an operator may read the nodes but not the policy table). After a change, the part
 // it shows is loaded again in place (refreshSection): result messages and half-typed forms elsewhere stay.
 import { describe } from '../api.ts';
-import { fill, h } from '../dom.ts';
+import { fill, h, type Child } from '../dom.ts';
 
 const loaders = new WeakMap<Element, () => Promise<Node>>();
 
@@ -26,4 +26,15 @@ export async function refreshSection(id: string): Promise<void> {
   const content = document.getElementById(id)?.querySelector(':scope > .section-body');
   const load = content && loaders.get(content);
   if (content && load) fill(content, await body(load));
+}
+
+/**
+ * Runs a change from a section's form or button, then says how it went in `result` (outside the section, so it
+ * stays): `said` on success, the server's words after `failed` on a refusal; on success section `id` reloads.
+ */
+export function changeInSection<T>(change: Promise<T>, result: HTMLElement, id: string, said: (r: T) => Child, failed: string): void {
+  change.then((r) => {
+    fill(result, h('p', { class: 'ok' }, said(r)));
+    void refreshSection(id);
+  }, (err: unknown) => fill(result, h('p', { class: 'error' }, `${failed}: ${describe(err)}`)));
 }
