@@ -39,6 +39,7 @@ export async function nodesView(params: URLSearchParams): Promise<HTMLElement> {
     location.hash = `#/nodes${qs({ range: rangeInput.value.trim() })}`;
   });
 
+  const index = new Map(names.map((n, i) => [n, i]));
   const boxes = names.map((n) => h('input', { type: 'checkbox', 'data-node': n, 'aria-label': `select ${n}` }));
   const all = h('input', { type: 'checkbox', id: 'select-all', 'aria-label': 'select all', onchange: () => boxes.forEach((b) => (b.checked = all.checked)) });
   const selected = (): string[] => boxes.filter((b) => b.checked).map((b) => b.getAttribute('data-node')!);
@@ -59,10 +60,13 @@ export async function nodesView(params: URLSearchParams): Promise<HTMLElement> {
     const t = target.value === 'osimage' || target.value === 'stateless' ? `${target.value}${profile.value.trim() ? `=${profile.value.trim()}` : ''}` : target.value;
     const r = await api<{ items: BootStatus[] }>('POST', '/nodeset', { noderange, target: t, ...(oneshot.checked && { oneshot: true }), cause: 'web UI' });
     report(true, `nodeset ${t}: ${r.items.map((s) => s.node).join(', ')}`);
-    // The answer carries the new states: update their rows in place (the selection and this message stay).
+    // The answer carries the new states: redraw those rows in place (the selection and this message stay).
     for (const st of r.items) {
-      const row = [...document.querySelectorAll<HTMLTableRowElement>('#nodes tbody tr')].find((tr) => tr.dataset.node === st.node);
-      if (row) row.replaceWith(nodeRow(page.items.find((n) => n.name === st.node)!, boxes[names.indexOf(st.node)]!, st));
+      const i = index.get(st.node);
+      if (i === undefined) continue;
+      const row = nodeRow(page.items[i]!, boxes[i]!, st);
+      rows[i]!.replaceWith(row);
+      rows[i] = row;
     }
   }) }, 'Set next boot');
 
