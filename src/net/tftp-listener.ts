@@ -5,7 +5,7 @@ import { encodeError } from '../codec/tftp/error-packet.ts';
 import type { TftpRequest } from '../codec/tftp/request-packet.ts';
 import { ErrorCode, Opcode, TftpDecodeError } from '../codec/tftp/tftp-constants.ts';
 import { decodeTftpPacket } from '../codec/tftp/tftp-packet.ts';
-import { ReadTransfer } from '../boot/tftp/read-transfer.ts';
+import { ReadTransfer, type TransferResult } from '../boot/tftp/read-transfer.ts';
 import { systemClock, type TftpClock } from '../boot/tftp/tftp-clock.ts';
 import type { TftpClient, TftpFile, TftpFileSource } from '../boot/tftp/tftp-file-source.ts';
 import type { Negotiated } from '../boot/tftp/tftp-option-negotiation.ts';
@@ -131,8 +131,6 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
         report({ client, path: req.filename, bytes: 0, ms: clock.now() - started, outcome, reason: decision.reason });
         return;
       }
-      const { blksize, windowsize, timeoutMs, oack, ignored } = decision.negotiated;
-      log.debug({ client: `${client.address}:${client.port}`, path: req.filename, blksize, windowsize, timeoutMs, oack: oack && Object.fromEntries(oack), ignored }, 'tftp: transfer starting');
       const transfer = new ReadTransfer({
         file: decision.file,
         negotiated: decision.negotiated,
@@ -159,15 +157,8 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
           log.debug({ client: `${from.address}:${from.port}`, reason: err.reason }, 'tftp: malformed packet dropped');
         }
       });
-      running.add(transfer);
       transfer.start();
-      if (closing) transfer.cancel('server shutting down'); // close() ran while the file was being opened
-      const result = await transfer.done;
-      running.delete(transfer);
-      await decision.file.close?.();
-      counters[result.outcome]++;
-      counters.retransmits += result.retransmits;
-      report({ client, path: req.filename, bytes: result.bytes, ms: clock.now() - started, outcome: result.outcome, reason: result.reason });
+      await runToEnd(transfer, req, client, decision.file, decision.negotiated, started, false);
     } finally {
       await drained(sock);
       sock.close();
@@ -186,19 +177,33 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
       await file.close?.();
       throw err;
     }
-    log.debug({ client: `${client.address}:${client.port}`, path: req.filename, blksize: negotiated.blksize, windowsize: negotiated.windowsize, timeoutMs: negotiated.timeoutMs, oack: negotiated.oack && Object.fromEntries(negotiated.oack), ignored: negotiated.ignored, native: true }, 'tftp: transfer starting');
-    running.add(t);
     pumped.add(t);
+    await runToEnd(t, req, client, file, negotiated, started, true, (result) => {
+      // Its live counts leave stats() and join the totals in one step, counted once.
+      pumped.delete(t);
+      counters.bytesSent += result.bytesSent;
+      counters.unknownTid += result.unknownTid;
+      counters.malformed += result.malformed;
+    });
+  }
+
+  /**
+   * A started transfer, from the log line to its report: cancelled at once when close() ran while the file was being
+   * opened; `ended` runs as soon as it settles, before the totals are counted.
+   */
+  async function runToEnd<R extends TransferResult>(
+    t: { cancel(reason: string): void; done: Promise<R> }, req: TftpRequest, client: TftpClient, file: TftpFile, n: Negotiated, started: number,
+    nativePump: boolean, ended?: (result: R) => void,
+  ): Promise<void> {
+    log.debug({ client: `${client.address}:${client.port}`, path: req.filename, blksize: n.blksize, windowsize: n.windowsize, timeoutMs: n.timeoutMs, oack: n.oack && Object.fromEntries(n.oack), ignored: n.ignored, nativePump }, 'tftp: transfer starting');
+    running.add(t);
     if (closing) t.cancel('server shutting down');
     const result = await t.done;
     running.delete(t);
-    pumped.delete(t);
+    ended?.(result);
     await file.close?.();
     counters[result.outcome]++;
     counters.retransmits += result.retransmits;
-    counters.bytesSent += result.bytesSent;
-    counters.unknownTid += result.unknownTid;
-    counters.malformed += result.malformed;
     report({ client, path: req.filename, bytes: result.bytes, ms: clock.now() - started, outcome: result.outcome, reason: result.reason });
   }
 
