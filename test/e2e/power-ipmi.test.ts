@@ -10,7 +10,7 @@ import { createIpmiDriver, readBootFlags } from '../../src/power/drivers/ipmi/ip
 import { IpmiSession } from '../../src/power/drivers/ipmi/ipmi-session.ts';
 import { PowerError } from '../../src/power/power-error.ts';
 import { runPowerAction, type PowerNode } from '../../src/power/power-orchestrator.ts';
-import { ipmitool, SIM_PASS, SIM_USER, startIpmiSims, type SimBmc, type SimFarm } from '../e2e/support/ipmi-sim.ts';
+import { ipmitool, SIM_PASS, SIM_USER, startIpmiSims, type SimBmc, type SimFarm } from './support/ipmi-sim.ts';
 
 const ipmi = createIpmiDriver({ retryMs: 500, retries: 2 });
 const call = () => ({ signal: AbortSignal.timeout(15_000) });
@@ -192,7 +192,8 @@ describe('one ipmi_sim BMC whose chassis is a QEMU VM', () => {
   it('bootdev network -> on starts QEMU PXE-first; reset reboots the same QEMU; off ends it', async () => {
     await ipmi.setBootDevice!(target(v), { device: 'network', persistent: false, firmware: 'bios' }, call());
     await ipmi.setPower!(target(v), 'on', call());
-    await waitFor('QEMU to start', () => v.qemuPid() !== undefined);
+    // the pid file names the chassis script's subshell until it has exec'd QEMU
+    await waitFor('QEMU to start', () => v.qemuCmdline()[0] === 'qemu-system-x86_64');
     const pid = v.qemuPid();
     assert.deepEqual(v.qemuCmdline().slice(-2), ['-boot', 'order=n']);
     assert.equal(await ipmi.powerState!(target(v), call()), 'on');

@@ -1,8 +1,8 @@
 // The power driver contract against the native IPMI driver and a real ipmi_sim (Debian's openipmi).
 // PENDING: never run yet (see test/pending/README.md).
 import { createIpmiDriver } from '../../src/power/drivers/ipmi/ipmi-driver.ts';
-import { SIM_PASS, SIM_USER, startIpmiSims } from '../e2e/support/ipmi-sim.ts';
-import { runPowerDriverContract, type Lab } from '../e2e/support/power-contract.ts';
+import { SIM_PASS, SIM_USER, startIpmiSims } from './support/ipmi-sim.ts';
+import { runPowerDriverContract, type Lab } from './support/power-contract.ts';
 
 runPowerDriverContract('ipmi', async (): Promise<Lab> => {
     const farm = await startIpmiSims(1, 'ct');

@@ -5,8 +5,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { FIXTURE_KINDS } from '../../src/domain/templates/fixtures/install-fixtures.ts';
-import { renderShipped } from '../../src/domain/templates/fixtures/render-shipped.ts';
+import { FIXTURE_KINDS } from './fixtures/install-fixtures.ts';
+import { renderShipped } from './fixtures/render-shipped.ts';
 
 const INSTALL_HINT = 'cloud-init is not installed: run `apt-get install -y --no-install-recommends cloud-init` (scripts/install-test-deps.sh does it)';
 
