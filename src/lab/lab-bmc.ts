@@ -1,5 +1,5 @@
-// `lab up --bmc redfish`: starts the lab BMC daemon and gives each lab node its bmc.* attributes, so stage0 powers the
-// VMs (rpower, rsetboot, rinstall) through Redfish the way it powers real servers.
+// `lab up --bmc redfish|ipmi`: starts the lab BMCs and gives each lab node its bmc.* attributes, so stage0 powers the
+// VMs (rpower, rsetboot, rinstall) through Redfish or IPMI the way it powers real servers.
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,9 +9,11 @@ import { REPO_ROOT } from './lab-servers.ts';
 import { isRunning, spawnDetached, type LabProcess } from './processes.ts';
 import type { LabBmcConfig } from './redfish-bmc-daemon.ts';
 import { makeCert } from './redfish-bmc.ts';
+import { startLabIpmiBmcs } from './lab-ipmi-bmc.ts';
 import { isUefi, OVMF_VARS, qemuArgs, type VmProcess } from './qemu-vm.ts';
 
-export type LabBmcKind = 'redfish';
+export type LabBmcKind = 'redfish' | 'ipmi';
+export const LAB_BMC_KINDS: readonly LabBmcKind[] = ['redfish', 'ipmi'];
 /** Lab node i's BMC listens on the lab server address, port BMC_BASE_PORT + i. */
 export const BMC_BASE_PORT = 8443;
 const TSX_LOADER = join(REPO_ROOT, 'node_modules/tsx/dist/esm/index.mjs');
@@ -39,8 +41,13 @@ export function bmcMachineArgs(state: LabState, node: LabState['nodes'][number],
   return [...out, '-pidfile', join(state.dir, `${node.name}.qemu.pid`)];
 }
 
-/** Starts the daemon (recorded as a lab process) and returns each node's bmc.* attributes. */
-export async function startLabBmcs(state: LabState, record: (p: LabProcess) => void, memMiB?: number): Promise<Map<string, Record<string, string | number | boolean>>> {
+/** Starts the lab BMCs of that kind (recorded as lab processes) and returns each node's bmc.* attributes. */
+export async function startLabBmcs(state: LabState, kind: LabBmcKind, record: (p: LabProcess) => void, memMiB?: number): Promise<Map<string, Record<string, string | number | boolean>>> {
+  return kind === 'ipmi' ? startLabIpmiBmcs(state, record, (n) => bmcMachineArgs(state, n, memMiB)) : startRedfishDaemon(state, record, memMiB);
+}
+
+/** One daemon process serves every node's Redfish BMC. */
+async function startRedfishDaemon(state: LabState, record: (p: LabProcess) => void, memMiB?: number): Promise<Map<string, Record<string, string | number | boolean>>> {
   const username = 'admin';
   const password = randomBytes(12).toString('base64url');
   const readyFile = join(state.dir, 'bmc.ready');

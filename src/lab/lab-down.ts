@@ -3,12 +3,15 @@ import { rmSync } from 'node:fs';
 import { labPaths, listLabStates, loadLabState, type LabState } from './lab-state.ts';
 import { deleteNetns, LAB_NETNS_PREFIX, listNetns } from './netns.ts';
 import { isRunning, stopProcesses } from './processes.ts';
+import { bmcVms } from './lab-bmc.ts';
 
 /** Stops VMs first (they would otherwise retry DHCP against a dying server), then servers; deletes namespaces and the lab dir. */
 export async function labDown(root: string, name: string): Promise<void> {
   const state = loadLabState(root, name);
   if (state) {
     await stopProcesses(state.vms);
+    // VMs a BMC started (by their QEMU pid files): an ipmi_sim stopped before its VM would leave the VM running
+    await stopProcesses(bmcVms(state, state.createdAt));
     await stopProcesses(state.processes);
     for (const ns of state.extraNetns) await deleteNetns(ns);
   }

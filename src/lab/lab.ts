@@ -30,7 +30,7 @@ export interface LabUpOptions {
   /** false: set everything up but leave the VMs to startLabVms (e.g. to attach another DHCP server first). */
   startVms?: boolean;
   memMiB?: number;
-  /** 'redfish': each VM gets a Redfish BMC (lab-bmc.ts) and stage0 powers it on (rpower), instead of QEMU starting at once. */
+  /** 'redfish' or 'ipmi': each VM gets a BMC (lab-bmc.ts) and stage0 powers it on (rpower), instead of QEMU starting at once. */
   bmc?: LabBmcKind;
 }
 
@@ -91,7 +91,7 @@ export async function labUp(o: LabUpOptions): Promise<LabState> {
     const started = server === 'stage0' ? await startStage0(ctx) : await startBaseline(ctx);
     Object.assign(state, { serverLog: started.serverLog, httpLog: started.httpLog, configFile: started.configFile });
     saveLabState(o.root, state);
-    const bmcAttrs = o.bmc ? await startLabBmcs(state, ctx.record, o.memMiB) : undefined;
+    const bmcAttrs = o.bmc ? await startLabBmcs(state, o.bmc, ctx.record, o.memMiB) : undefined;
     if (server === 'stage0') await registerNodes(state, bmcAttrs, await labApiHeaders(state));
     if ((o.startVms ?? true) && bmcAttrs) await powerOnLabVms(o.root, state);
     else if (o.startVms ?? true) await startLabVms(o.root, state, o.memMiB);

@@ -6,6 +6,8 @@ import { labDown, labDownAll, labHealth, type LabHealth } from '../../lab/lab-do
 import type { LabServer } from '../../lab/lab-state.ts';
 import { waitForMarker, type Firmware } from '../../lab/qemu-vm.ts';
 import { CALLBACK_OK_MARKER } from '../../lab/initramfs-scripts.ts';
+import { BMC_BASE_PORT, LAB_BMC_KINDS, type LabBmcKind } from '../../lab/lab-bmc.ts';
+import { IPMI_BASE_PORT } from '../../lab/lab-ipmi-bmc.ts';
 
 /** Where labs live unless --root says otherwise: cache/ (kernel .deb), assets/, labs/<name>/. */
 export const DEFAULT_LAB_ROOT = '/var/tmp/stage0-lab';
@@ -58,16 +60,16 @@ export function registerLabCommands(program: Command): void {
     .option('--dhcp-mode <mode>', 'stage0 DHCP mode', oneOf('--dhcp-mode', ['authoritative', 'proxy'] as const), 'authoritative')
     .option('--ipv6-ra', 'send IPv6 router advertisements (saves iPXE ~13 s of IPv6 autoconf)', false)
     .option('--ra-helper', 'stage0 server: run dnsmasq as an RA-only sender beside it (fair comparisons while stage0 sends no RAs)', false)
-    .option('--bmc <kind>', 'give every VM a BMC (redfish: HTTPS on the server address, port 8443+i) and power the VMs on through stage0', oneOf('--bmc', ['redfish'] as const))
+    .option('--bmc <kind>', 'give every VM a BMC (redfish: HTTPS on the server address, port 8443+i; ipmi: ipmi_sim, RMCP+ on UDP port 623+i) and power the VMs on through stage0', oneOf('--bmc', LAB_BMC_KINDS))
     .option('--wait', 'wait until every VM has called back (240 s at most) and print the boot times', false)
     .option('--root <dir>', `lab root (default $STAGE0_LAB_ROOT or ${DEFAULT_LAB_ROOT})`)
-    .action(async (o: { nodes: number; firmware: Firmware; name?: string; server: LabServer; dhcpMode: 'authoritative' | 'proxy'; ipv6Ra: boolean; raHelper: boolean; wait: boolean; root?: string; bmc?: 'redfish' }) => {
+    .action(async (o: { nodes: number; firmware: Firmware; name?: string; server: LabServer; dhcpMode: 'authoritative' | 'proxy'; ipv6Ra: boolean; raHelper: boolean; wait: boolean; root?: string; bmc?: LabBmcKind }) => {
       try {
         requireRoot();
         const s = await labUp({ root: root(o), nodes: o.nodes, firmware: o.firmware, name: o.name, server: o.server, dhcpMode: o.dhcpMode, ipv6Ra: o.ipv6Ra, raHelper: o.raHelper, ...(o.bmc && { bmc: o.bmc }) });
         process.stdout.write(`lab ${s.name}: namespace ${s.netns}, ${s.server} at ${s.serverUrl} (inside the namespace), log ${s.serverLog}\n`);
         for (const v of s.vms) process.stdout.write(`  ${v.name} ${v.mac} ${v.firmware} pid ${v.pid} serial ${v.serialLog}\n`);
-        if (o.bmc) process.stdout.write(`BMCs: ${o.bmc} at https://${s.serverIp}:8443+i; power them from inside the namespace: ip netns exec ${s.netns} stage0 --url ${s.serverUrl} rpower all stat\n`);
+        if (o.bmc) process.stdout.write(`BMCs: ${o.bmc === 'ipmi' ? `IPMI (lanplus) at ${s.serverIp} UDP port ${IPMI_BASE_PORT}+i` : `Redfish at https://${s.serverIp}:${BMC_BASE_PORT}+i`}; power them from inside the namespace: ip netns exec ${s.netns} stage0 --url ${s.serverUrl} rpower all stat\n`);
         process.stdout.write(`VMs print ${CALLBACK_OK_MARKER} on their serial console once booted. Undo: stage0 lab down --name ${s.name}\n`);
         if (o.wait) {
           const seen = await Promise.allSettled(

@@ -1,10 +1,12 @@
-// Test support: N real OpenIPMI `ipmi_sim` BMCs on 127.0.0.1 (VM-less, "chassis" mode: power/boot kept in files),
-// plus an ipmitool wrapper for cross-checks. Recipe and pitfalls: shared/lab/IPMI.md.
+// Test support: N real OpenIPMI `ipmi_sim` BMCs on 127.0.0.1 (VM-less, "chassis" mode: power/boot kept in files;
+// optionally the first one's chassis is a lean QEMU VM), plus an ipmitool wrapper for cross-checks. The BMC itself
+// (config, chassis program) is src/lab/ipmi-sim.ts, shared with `stage0 lab up --bmc ipmi`.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chassisQemuPid, ipmiSimArgs, udpBound, writeChassisControl, writeIpmiSimFiles } from '../../../src/lab/ipmi-sim.ts';
 
 export const SIM_USER = 'admin';
 export const SIM_PASS = 'labpass';
@@ -16,77 +18,6 @@ export function requireIpmiTools(): void {
       throw new Error(`${cmd} is missing: apt-get install -y --no-install-recommends ${pkg} (or run scripts/install-test-deps.sh)`);
     }
   }
-}
-
-/**
- * ipmi_sim runs this (popen, blocking) as `PROG DIR get power|boot` / `PROG DIR set power 1|0 | reset 1 | boot pxe | shutdown 1`.
- * VM-less (default): power, boot device and reset count live in files under DIR. With DIR/qemu.args the chassis is
- * a QEMU VM: power on starts it (PXE first when bootdev is pxe), off kills it, reset goes over the HMP monitor.
- * It must stay fast (ipmi_sim blocks meanwhile) and must not leave a child holding the popen pipe.
- */
-export const CHASSIS_CONTROL = `#!/bin/bash
-dir=$1 op=$2; shift 2
-args=$dir/qemu.args pidf=$dir/qemu.pid
-[[ -s $dir/boot ]] || echo default > "$dir/boot"
-echo "$op $*" >> "$dir/chassis.log"
-pid_alive() { local st; st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1; st=\${st##*) }; [[ \${st%% *} != Z ]]; }
-alive() { [[ -s $pidf ]] && pid_alive "$(cat "$pidf")"; }
-hmp() { timeout 3 bash -c 'exec 3<>/dev/tcp/127.0.0.1/$1 || exit 1; printf "%s\\n" "$2" >&3; sleep 0.3' _ "$(cat "$dir/mon.port")" "$1"; }
-power_get() { if [[ -f $args ]]; then alive && echo 1 || echo 0; else cat "$dir/power" 2>/dev/null || echo 0; fi; }
-power_set() {
-  if [[ ! -f $args ]]; then echo "$1" > "$dir/power"; return; fi
-  if [[ $1 == 1 ]]; then
-    alive && return
-    local -a a; read -r -a a < "$args"
-    [[ $(cat "$dir/boot") == pxe ]] && a+=(-boot order=n) || a+=(-boot order=cn)
-    # close inherited fds (ipmi_sim's sockets, the popen pipe) before exec, or popen never sees EOF
-    ( for fd in /proc/$BASHPID/fd/*; do fd=\${fd##*/}; ((fd > 2)) && eval "exec $fd>&-"; done 2>/dev/null
-      exec setsid "\${a[@]}" </dev/null >>"$dir/qemu.log" 2>&1 ) &
-    echo $! > "$pidf"
-  else
-    alive || { rm -f "$pidf"; return; }
-    local pid i; pid=$(cat "$pidf"); kill -TERM "$pid" 2>/dev/null
-    for ((i = 0; i < 8; i++)); do pid_alive "$pid" || break; sleep 0.1; done
-    pid_alive "$pid" && kill -KILL "$pid" 2>/dev/null
-    rm -f "$pidf"
-  fi
-}
-case $op in
-  get) for p in "$@"; do case $p in
-         power) echo "power:$(power_get)" ;;
-         boot) echo "boot:$(cat "$dir/boot")" ;;
-         *) echo "Invalid parameter: $p"; exit 1 ;; esac; done ;;
-  set) while (($#)); do p=$1 v=\${2:-}; shift 2 || { echo "No value for $p"; exit 1; }
-         case $p in
-           power) power_set "$v" ;;
-           reset) echo $(( $(cat "$dir/resets" 2>/dev/null || echo 0) + 1 )) > "$dir/resets"; [[ -f $args ]] && alive && hmp system_reset ;;
-           shutdown) if [[ -f $args ]]; then alive && hmp system_powerdown; else echo 0 > "$dir/power"; echo 1 > "$dir/soft"; fi ;;
-           boot) case $v in none|pxe|default|cdrom|bios) echo "$v" > "$dir/boot" ;; *) echo "Invalid boot value: $v"; exit 1 ;; esac ;;
-           identify) shift ;;
-           *) echo "Invalid parameter: $p"; exit 1 ;;
-         esac; done ;;
-  check) exit 1 ;;
-  *) echo "Invalid operation: $op"; exit 1 ;;
-esac
-exit 0
-`;
-
-/** FRU image (FRU spec v1.0): common header, board area, product area; same shape as ipmi-lab.sh's fru_bytes. */
-export function fruImage(serial: string): number[] {
-  const area = (fixed: number[], fields: string[]) => {
-    const a = [...fixed];
-    for (const f of fields) a.push(0xc0 | f.length, ...Buffer.from(f, 'latin1'));
-    a.push(0xc1);
-    while ((a.length + 1) % 8) a.push(0);
-    a[1] = (a.length + 1) / 8;
-    a.push((0x100 - (a.reduce((s, x) => s + x, 0) & 0xff)) & 0xff);
-    return a;
-  };
-  const board = area([0x01, 0, 0x19, 0, 0, 0], ['OpenIPMI-Lab', 'SimBoard', serial, 'SB-0001', '']);
-  const product = area([0x01, 0, 0x19], ['OpenIPMI-Lab', 'SimNode', 'SN-1', '1.0', serial, `ASSET-${serial}`, '']);
-  const h = [0x01, 0, 0, 0x01, 1 + board.length / 8, 0, 0];
-  h.push((0x100 - (h.reduce((s, x) => s + x, 0) & 0xff)) & 0xff);
-  return [...h, ...board, ...product];
 }
 
 export interface SimBmc {
@@ -122,51 +53,6 @@ async function freeUdpPort(): Promise<number> {
   return port;
 }
 
-/** True once something is bound to 127.0.0.1:port/udp (read from /proc/net/udp, no subprocess). */
-function udpBound(port: number): boolean {
-  const want = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  return readFileSync('/proc/net/udp', 'utf8').split('\n').some((l) => l.trim().split(/\s+/)[1] === want);
-}
-
-function writeConfig(dir: string, name: string, port: number, serial: string, controlProg: string): void {
-  mkdirSync(join(dir, 'state'), { recursive: true });
-  const fru = fruImage(serial);
-  writeFileSync(join(dir, 'bmc.emu'), [
-    'mc_setbmc 0x20',
-    'mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02 persist_sdr',
-    'sel_enable 0x20 1000 0x0a',
-    `mc_add_fru_data 0x20 0 ${fru.length} data ${fru.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(' ')}`,
-    'mc_enable 0x20',
-    '',
-  ].join('\n'));
-  writeFileSync(join(dir, 'lan.conf'), [
-    `name "${name}"`,
-    'set_working_mc 0x20',
-    '  startlan 1',
-    `    addr 127.0.0.1 ${port}`,
-    '    priv_limit admin',
-    '    allowed_auths_callback none md2 md5 straight',
-    '    allowed_auths_user md2 md5 straight',
-    '    allowed_auths_operator md2 md5 straight',
-    '    allowed_auths_admin md2 md5 straight',
-    '    guid a123456789abcdefa123456789abcdef',
-    '  endlan',
-    `  user 2 true  "${SIM_USER}" "${SIM_PASS}" admin 10 md2 md5 straight`,
-    `  chassis_control "${controlProg} ${dir}"`,
-    '',
-  ].join('\n'));
-  writeFileSync(join(dir, 'power'), '0\n');
-}
-
-const pidAlive = (pid: number) => {
-  try {
-    const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return st.slice(st.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-};
-
 /** A free TCP port on 127.0.0.1 for a QEMU monitor. */
 async function freeTcpPort(): Promise<number> {
   const { createServer } = await import('node:net');
@@ -184,9 +70,7 @@ async function freeTcpPort(): Promise<number> {
 export async function startIpmiSims(count: number, prefix = 'bmc', opts: { vm?: boolean } = {}): Promise<SimFarm> {
   requireIpmiTools();
   const root = mkdtempSync(join(tmpdir(), 's0t-ipmi-'));
-  const prog = join(root, 'chassis-control');
-  writeFileSync(prog, CHASSIS_CONTROL);
-  chmodSync(prog, 0o755);
+  const prog = writeChassisControl(root);
   const bmcs: SimBmc[] = [];
   const farm: SimFarm = {
     dir: root,
@@ -214,15 +98,16 @@ export async function startIpmiSims(count: number, prefix = 'bmc', opts: { vm?: 
       const dir = join(root, name);
       const port = await freeUdpPort();
       const serial = `LAB-${prefix.toUpperCase()}-${String(i).padStart(4, '0')}`;
-      writeConfig(dir, name, port, serial, prog);
-      if (opts.vm && i === 1) {
-        const mon = await freeTcpPort();
-        writeFileSync(join(dir, 'mon.port'), `${mon}\n`);
-        writeFileSync(join(dir, 'qemu.args'), ['qemu-system-x86_64', '-name', `s0t-ipmi-vm-${process.pid}`, '-machine', 'pc,accel=tcg', '-m', '64', '-nodefaults',
-          '-display', 'none', '-debugcon', `file:${join(dir, 'debugcon.log')}`, '-global', 'isa-debugcon.iobase=0x402',
-          '-monitor', `tcp:127.0.0.1:${mon},server=on,wait=off`].join(' ') + '\n');
-      }
-      const child = spawn('ipmi_sim', ['-n', '-c', join(dir, 'lan.conf'), '-f', join(dir, 'bmc.emu'), '-s', join(dir, 'state')], { stdio: 'ignore' });
+      const vm = opts.vm && i === 1;
+      writeIpmiSimFiles({
+        name, dir, address: '127.0.0.1', port, serial, username: SIM_USER, password: SIM_PASS,
+        ...(vm && {
+          monitorPort: await freeTcpPort(),
+          machineArgs: ['-name', `s0t-ipmi-vm-${process.pid}`, '-machine', 'pc,accel=tcg', '-m', '64', '-nodefaults', '-display', 'none',
+            '-debugcon', `file:${join(dir, 'debugcon.log')}`, '-global', 'isa-debugcon.iobase=0x402'],
+        }),
+      }, prog);
+      const child = spawn('ipmi_sim', ipmiSimArgs(dir), { stdio: 'ignore' });
       child.on('error', () => {});
       const read = (f: string, d: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8').trim() : d);
       bmcs.push({
@@ -231,10 +116,7 @@ export async function startIpmiSims(count: number, prefix = 'bmc', opts: { vm?: 
         setPower: (on) => writeFileSync(join(dir, 'power'), on ? '1\n' : '0\n'),
         pause: () => process.kill(child.pid!, 'SIGSTOP'),
         resume: () => process.kill(child.pid!, 'SIGCONT'),
-        qemuPid: () => {
-          const pid = Number(read('qemu.pid', '0'));
-          return pid > 0 && pidAlive(pid) ? pid : undefined;
-        },
+        qemuPid: () => chassisQemuPid(dir),
         qemuCmdline() {
           const pid = this.qemuPid();
           return pid ? readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean) : [];
@@ -244,7 +126,7 @@ export async function startIpmiSims(count: number, prefix = 'bmc', opts: { vm?: 
     }
     const deadline = Date.now() + 10_000;
     for (const b of bmcs) {
-      while (!udpBound(b.port)) {
+      while (!udpBound('127.0.0.1', b.port)) {
         if (b.child.exitCode !== null || Date.now() > deadline) throw new Error(`ipmi_sim ${b.name} did not bind 127.0.0.1:${b.port}/udp`);
         await new Promise((r) => setTimeout(r, 50));
       }
