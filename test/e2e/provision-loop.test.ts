@@ -9,9 +9,8 @@ import { closeSync, openSync, readFileSync, truncateSync, writeFileSync } from '
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { runInNetns, sleep } from '../../src/lab/exec.ts';
+import { sleep } from '../../src/lab/exec.ts';
 import { labPaths } from '../../src/lab/lab-state.ts';
-import { REPO_ROOT } from '../../src/lab/lab-servers.ts';
 import { stopProcesses } from '../../src/lab/processes.ts';
 import { vmMac, waitForMarker, type VmProcess } from '../../src/lab/qemu-vm.ts';
 import { buildTestImage } from '../../src/images/test-image/build-test-image.ts';
@@ -20,6 +19,7 @@ import { INSTALL_FAILED_MARKER, INSTALL_OK_MARKER } from '../../src/provision-en
 import { DISCOVERY_DONE_MARKER } from '../../src/provision-env/env-init-script.ts';
 import { assertSubsequence, BOOT_TIMEOUT_MS, E2E_LAB_ROOT } from './support/lab-harness.ts';
 import { withProvisionLab, type ProvisionLab } from './support/provision-lab.ts';
+import { cliImageAdd } from './support/provision-cli.ts';
 import { powerOn, type DiskMachine } from './support/provision-disk-vm.ts';
 import type { TimelineEvent } from './support/stage0-timeline.ts';
 import { restartStage0 } from './support/provision-stage0-restart.ts';
@@ -42,16 +42,6 @@ async function timeline(lab: ProvisionLab, node: string, mac: string, until: (e:
     await sleep(500);
   }
   return mine;
-}
-
-/** `stage0 image add` run inside the namespace, as an operator would, with a token of the lab's administrator. */
-async function cliImageAdd(lab: ProvisionLab, name: string, file: string): Promise<{ sha256: string; size: number; format: string }> {
-  const password = readFileSync(join(lab.state.dir, 'data', 'initial-admin-password'), 'utf8').trim();
-  const login = await lab.api('POST', '/api/v1/auth/login', { user: 'admin', password, tokenName: 'e2e image add' });
-  assert.equal(login.status, 200, JSON.stringify(login.body));
-  const r = await runInNetns(lab.state.netns, 'env', [`STAGE0_TOKEN=${login.body.token}`, join(REPO_ROOT, 'bin/stage0'), '--url', lab.state.serverUrl, 'image', 'add', name, file, '--json'], { allowFail: true, timeoutMs: 120_000 });
-  assert.equal(r.code, 0, `stage0 image add: ${r.stderr}`);
-  return JSON.parse(r.stdout) as { sha256: string; size: number; format: string };
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(1);

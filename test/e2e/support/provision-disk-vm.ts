@@ -29,10 +29,10 @@ export interface PowerOnOptions {
 }
 
 /**
- * Powers the machine on inside the lab namespace on tap0; the process is recorded in the lab state so the lab's
- * teardown stops it. The NIC boots first (bootindex 1), then the disk (bootindex 2); OVMF's EFI shell comes last.
+ * The machine's QEMU arguments (after the program) for its next power-on, and that run's serial log. The NIC boots
+ * first (bootindex 1), then the disk (bootindex 2); OVMF's EFI shell comes last.
  */
-export function powerOn(root: string, state: LabState, m: DiskMachine, o: PowerOnOptions): VmProcess {
+export function diskMachineArgs(state: LabState, m: DiskMachine, o: PowerOnOptions): { args: string[]; serialLog: string } {
   m.runs += 1;
   const firmware = o.firmware ?? 'uefi';
   const varsFile = join(state.dir, `${m.name}.OVMF_VARS.fd`);
@@ -60,8 +60,15 @@ export function powerOn(root: string, state: LabState, m: DiskMachine, o: PowerO
     throw new Error('BIOS machines here always have PXE (the e1000 iPXE ROM)');
   }
   out.push('-drive', `file=${m.disk},if=none,id=d0,format=raw`, '-device', `virtio-blk-pci,drive=d0,serial=${m.diskSerial},bootindex=2`);
+  return { args: out, serialLog };
+}
+
+/** Powers the machine on inside the lab namespace on tap0; the process is recorded in the lab state so the lab's teardown stops it. */
+export function powerOn(root: string, state: LabState, m: DiskMachine, o: PowerOnOptions): VmProcess {
+  const firmware = o.firmware ?? 'uefi';
+  const { args, serialLog } = diskMachineArgs(state, m, o);
   const startedAt = new Date().toISOString();
-  const p = spawnDetached(`vm:${m.name}:${m.runs}`, 'ip', ['netns', 'exec', state.netns, QEMU, ...out], join(state.dir, `${m.name}.run${m.runs}.qemu.log`));
+  const p = spawnDetached(`vm:${m.name}:${m.runs}`, 'ip', ['netns', 'exec', state.netns, QEMU, ...args], join(state.dir, `${m.name}.run${m.runs}.qemu.log`));
   const vm: VmProcess = { ...p, name: m.name, mac: m.mac, uuid: m.uuid, firmware, tap: 'tap0', serialLog, startedAt };
   state.vms.push(vm);
   if (!state.nodes.some((n) => n.mac === m.mac)) state.nodes.push({ name: m.name, mac: m.mac, tap: 'tap0' });
