@@ -1,9 +1,10 @@
-// bench/tftp: one file (30 MiB) over TFTP from stage0, tftpd-hpa and dnsmasq, the same atftp client for all,
+// bench/tftp: one file (30 MiB) over TFTP from stage0, tftpd-hpa, dnsmasq and atftpd (the RFC 7440 windowsize peer),
+// the same atftp client for all,
 // blksize × windowsize × concurrent clients; runs interleaved per cell, median of --runs, ratio to the best peer.
 // Everything runs on 127.0.0.1 inside a namespace of its own (dnsmasq's TFTP port is always 69); servers are pinned
 // to core 0, the atftp clients to core 1. Run: node --import tsx bench/tftp.ts [--runs 3] [--clients 1,20]
-//   [--blksize 512,1468] [--windowsize 1,8,16] [--size-mib 30] [--servers stage0,tftpd-hpa,dnsmasq] [--cpu-prof DIR]
-import { chmodSync, mkdtempSync, rmSync, writeFileSync, statSync, mkdirSync } from 'node:fs';
+//   [--blksize 512,1468] [--windowsize 1,8,16] [--size-mib 30] [--servers stage0,tftpd-hpa,dnsmasq,atftpd] [--cpu-prof DIR]
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync, statSync, mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ const { values } = parseArgs({
     blksize: { type: 'string', default: '512,1468' },
     windowsize: { type: 'string', default: '1,8,16' },
     'size-mib': { type: 'string', default: '30' },
-    servers: { type: 'string', default: 'stage0,tftpd-hpa,dnsmasq' },
+    servers: { type: 'string', default: 'stage0,tftpd-hpa,dnsmasq,atftpd' },
     'cpu-prof': { type: 'string' },
     'timeout-s': { type: 'string', default: '180' },
   },
@@ -26,12 +27,15 @@ const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 const RUNS = Math.min(Number(values.runs), 20);
 const SIZE = Number(values['size-mib']) * MiB;
 const SERVERS = list(values.servers);
-const PORTS: Record<string, number> = { stage0: 7069, 'tftpd-hpa': 6969, dnsmasq: 69 };
+const PORTS: Record<string, number> = { stage0: 7069, 'tftpd-hpa': 6969, dnsmasq: 69, atftpd: 6970 };
+/** atftpd conflicts with tftpd-hpa as a Debian package: bench/install-peers.sh unpacks it here (dpkg -x). */
+const ATFTPD = '/opt/stage0-bench/atftpd/usr/sbin/atftpd';
 const { server: SCORE, client: CCORE } = cores();
 
 await requireTool('atftp');
-await requireTool('in.tftpd');
-await requireTool('dnsmasq');
+if (SERVERS.includes('tftpd-hpa')) await requireTool('in.tftpd');
+if (SERVERS.includes('dnsmasq')) await requireTool('dnsmasq');
+if (SERVERS.includes('atftpd') && !existsSync(ATFTPD)) throw new Error(`${ATFTPD} is missing: bash bench/install-peers.sh`);
 await requireTool('taskset');
 
 const dir = mkdtempSync(join(tmpdir(), 's0b-tftp-'));
@@ -52,6 +56,10 @@ function serverArgv(name: string): string[] {
   if (name === 'dnsmasq') {
     return ['dnsmasq', '--no-daemon', '--conf-file=/dev/null', '--port=0', '--no-resolv', '--no-hosts', '--enable-tftp', `--tftp-root=${root}`,
       '--listen-address=127.0.0.1', '--bind-interfaces', '--user=root', `--pid-file=${join(dir, 'dnsmasq.pid')}`, '--tftp-max=1000', '--log-facility=-'];
+  }
+  if (name === 'atftpd') {
+    // --no-fork: a thread per transfer (its default), as packaged; RFC 7440 windowsize is supported since 0.7.4.
+    return [ATFTPD, '--daemon', '--no-fork', '--logfile', '-', '--verbose=3', '--user', 'root.root', '--bind-address', '127.0.0.1', '--port', String(PORTS.atftpd), '--maxthread', '1000', root];
   }
   throw new Error(`unknown server ${name}`);
 }
