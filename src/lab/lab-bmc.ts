@@ -77,6 +77,16 @@ export function bmcVms(state: LabState, since: string): VmProcess[] {
     const pidFile = join(state.dir, `${n.name}.qemu.pid`);
     if (!existsSync(pidFile)) return [];
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    // A pid file left by a killed QEMU may name a reused pid: only the QEMU started with this pid file counts.
+    if (!qemuWithPidFile(pid, pidFile)) return [];
     return [{ role: `vm:${n.name}`, pid, startTime: 0, log: join(state.dir, `${n.name}.qemu.log`), name: n.name, mac: n.mac, uuid: labNodeUuid(state, n.name), firmware: state.firmware, tap: n.tap, serialLog: join(state.dir, `${n.name}.serial.log`), startedAt: since }];
   });
+}
+
+function qemuWithPidFile(pid: number, pidFile: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(pidFile);
+  } catch {
+    return false;
+  }
 }

@@ -37,6 +37,8 @@ test('rinstall through ipmi_sim: powered-off machine -> IPMI network boot + powe
 
     // The BMC: ipmi_sim in the lab namespace whose chassis is this machine (a guest reboot stays in the same QEMU).
     const { args, serialLog } = diskMachineArgs(lab.state, m, { pxe: true, reboot: true });
+    args.push('-pidfile', join(lab.state.dir, `${m.name}.qemu.pid`)); // lab down stops it by this file, whatever happens
+    lab.state.nodes.push({ name: m.name, mac: m.mac, tap: 'tap0' });
     const bmcDir = join(lab.state.dir, 'ipmi', m.name);
     await startNetnsIpmiSim(lab.state.netns, {
       name: `bmc-${m.name}`, dir: bmcDir, address: lab.state.serverIp, port: IPMI_BASE_PORT, serial: 'S0IPMI-BMC-1',
@@ -45,7 +47,6 @@ test('rinstall through ipmi_sim: powered-off machine -> IPMI network boot + powe
       lab.state.processes.push(p);
       saveLabState(E2E_LAB_ROOT, lab.state);
     });
-    lab.state.nodes.push({ name: m.name, mac: m.mac, tap: 'tap0' });
 
     // Inventory: the node with its BMC; the image (gz, through the CLI) and a profile using it.
     const node = await lab.api('POST', '/api/v1/nodes', {
