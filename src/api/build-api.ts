@@ -17,6 +17,7 @@ import { imageApiRoutes } from '../images/catalog/image-api-routes.ts';
 import type { ImageStore } from '../images/catalog/image-store.ts';
 import { powerRoutes } from './routes/power-routes.ts';
 import { discoveryRoutes } from './routes/discovery-routes.ts';
+import { planRoutes } from './routes/plan-routes.ts';
 import type { DiscoveryService } from '../domain/discovery/discovery-service.ts';
 import type { BulkPowerService } from '../power/bulk-power-service.ts';
 import { redactSecretsInJson } from '../power/redact-bmc.ts';
@@ -72,7 +73,7 @@ export async function buildApi(deps: ApiDeps, options: FastifyServerOptions = {}
     openapi: {
       openapi: '3.1.0',
       info: { title: 'stage0 API', version: deps.version, description: 'Inventory, network boot and provisioning controller' },
-      tags: ['nodes', 'groups', 'site', 'events', 'inventory', 'power', 'meta'].map((name) => ({ name })),
+      tags: ['nodes', 'groups', 'site', 'events', 'inventory', 'power', 'plan', 'meta'].map((name) => ({ name })),
     },
   });
 
@@ -90,6 +91,7 @@ export async function buildApi(deps: ApiDeps, options: FastifyServerOptions = {}
       if (deps.images) await imageApiRoutes(api, { images: deps.images, events: deps.events });
       if (deps.power) powerRoutes(api, deps.power);
       if (deps.discovery) discoveryRoutes(api, deps.discovery);
+      if (deps.discovery) planRoutes(api, { resolve: (range) => deps.inventory.resolve(range), discovery: deps.discovery });
     },
     { prefix: API_PREFIX },
   );

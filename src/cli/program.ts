@@ -17,6 +17,7 @@ import { registerProfileCommands } from './commands/profile-commands.ts';
 import { registerTemplateCommands } from './commands/template-commands.ts';
 import { registerPowerCommands } from './commands/power-commands.ts';
 import { registerDiscoverCommands } from './commands/discover-commands.ts';
+import { registerPlanCommands } from './commands/plan-commands.ts';
 import { registerImageEnvCommands } from './commands/image-env-commands.ts';
 import { registerImageCommands } from './commands/image-commands.ts';
 import { ConfigError } from '../config/load-config.ts';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerTemplateCommands(program);
   registerPowerCommands(program);
   registerDiscoverCommands(program);
+  registerPlanCommands(program);
   registerImageEnvCommands(program);
   registerImageCommands(program);
   return program;
