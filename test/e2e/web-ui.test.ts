@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { call, startTestServer, type TestServer } from '../support/stage0-server.ts';
 import { Browser } from '../support/webdriver.ts';
 import { sampleReport } from '../../src/domain/discovery/sample-facts.ts';
+import { EPYC, EPYC_GUEST } from '../../src/domain/planning/cpu-flag-fixtures.ts';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -154,6 +155,26 @@ describe('web UI in Chromium', { timeout: 180_000 }, () => {
     assert.deepEqual(node.body.macs, ['52:54:00:aa:bb:77']);
     await b.waitFor(async () => (await b.findAll('#discovery tr[data-mac="52:54:00:aa:bb:77"]')).length === 0, 'the queue to drop the enrolled machine');
     assert.match(await b.text(await b.find('#discovery-result')), /enrolled as disc01/, 'the message stays');
+  });
+
+  test('Plan: the CPU baseline of a noderange typed in the page, from the facts the machines reported', async () => {
+    for (const [i, flags] of [EPYC, EPYC_GUEST].entries()) {
+      const r = sampleReport({ mac: `52:54:00:aa:cc:0${i}`, serial: `PLAN-${i}`, uuid: `11111111-2222-3333-4444-0000000000c${i}`, cpu: 'AMD EPYC' }) as { cpu: Record<string, unknown> };
+      r.cpu = { ...r.cpu, flags };
+      const sent = await fetch(`${s.url}/api/v1/discovery`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(r) });
+      const id = Number(/ENTRY=(\d+)/.exec(await sent.text())![1]);
+      assert.equal((await call(s.url, 'POST', `/api/v1/discovery/${id}/approve`, { name: `plan0${i + 1}` })).status, 200);
+    }
+    await b.go(`${s.url}/ui/#/plan`);
+    await b.type(await b.find('form input[name="range"]'), 'plan01,plan02');
+    await b.click(await b.find('form button[type="submit"]'));
+    const verdict = await b.waitForText('#plan-verdict', /x86-64-v2/);
+    assert.match(verdict, /x86-64-v2: 93 CPU features common to 2 hosts/);
+    assert.match(verdict, /x86-64-v3 needs abm; lacked by plan02/);
+    assert.match(verdict, /plan02 alone lacks abm; without it: x86-64-v4/);
+    assert.equal(await b.text(await b.find('#plan-hosts tr[data-node="plan01"] td:nth-child(2)')), 'x86-64-v4');
+    assert.equal(await b.text(await b.find('#plan-hosts tr[data-node="plan02"] td:nth-child(2)')), 'x86-64-v2');
+    for (const n of ['plan01', 'plan02']) assert.equal((await call(s.url, 'DELETE', `/api/v1/nodes/${n}`)).status, 204, 'the later tests count the nodes');
   });
 
   test('Profiles and Access show the profiles, the disk images, the users and the policy table in deciding order', async () => {

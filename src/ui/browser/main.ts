@@ -1,5 +1,5 @@
 // The web UI: a login page, then a shell with views chosen by the URL's hash (#/nodes, #/node/<name>, #/discovery,
-// #/profiles, #/templates, #/events, #/audit, #/access). Every view reads and changes state only through the API, under the user's
+// #/profiles, #/templates, #/plan, #/events, #/audit, #/access). Every view reads and changes state only through the API, under the user's
 // policy rows.
 import { api, ApiError, describe, logout } from './api.ts';
 import { fill, h } from './dom.ts';
@@ -12,6 +12,7 @@ import { auditView } from './views/audit-view.ts';
 import { accessView } from './views/access-view.ts';
 import { profilesView } from './views/profiles-view.ts';
 import { templatesView } from './views/templates-view.ts';
+import { planView } from './views/plan-view.ts';
 
 interface WhoAmI {
   name: string;
@@ -21,7 +22,7 @@ interface WhoAmI {
 const root = document.getElementById('app')!;
 const main = h('main', { id: 'view' });
 
-const NAV: Array<[string, string]> = [['#/nodes', 'Nodes'], ['#/discovery', 'Discovery'], ['#/profiles', 'Profiles'], ['#/templates', 'Templates'], ['#/events', 'Events'], ['#/audit', 'Audit'], ['#/access', 'Access']];
+const NAV: Array<[string, string]> = [['#/nodes', 'Nodes'], ['#/discovery', 'Discovery'], ['#/profiles', 'Profiles'], ['#/templates', 'Templates'], ['#/plan', 'Plan'], ['#/events', 'Events'], ['#/audit', 'Audit'], ['#/access', 'Access']];
 
 async function start(): Promise<void> {
   let me: WhoAmI;
@@ -60,6 +61,7 @@ function route(): void {
   if (path === '/profiles') return show(profilesView());
   if (path === '/templates') return show(templatesView(params));
   if (path === '/access') return show(accessView());
+  if (path === '/plan') return show(planView(params));
   return show(nodesView(params));
 }
 
