@@ -1,5 +1,4 @@
 // The power driver contract against the native IPMI driver and a real ipmi_sim (Debian's openipmi).
-// PENDING: never run yet (see test/pending/README.md).
 import { createIpmiDriver } from '../../src/power/drivers/ipmi/ipmi-driver.ts';
 import { SIM_PASS, SIM_USER, startIpmiSims } from './support/ipmi-sim.ts';
 import { runPowerDriverContract, type Lab } from './support/power-contract.ts';
