@@ -5,6 +5,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { encodeFruImage } from '../codec/ipmi/fru-inventory.ts';
 
 /**
  * ipmi_sim runs this (popen, blocking) as `PROG DIR get power|boot` / `PROG DIR set power 1|0 | reset 1 | boot pxe | shutdown 1`.
@@ -63,20 +64,7 @@ exit 0
 
 /** FRU image (FRU spec v1.0): common header, board area, product area; same shape as ipmi-lab.sh's fru_bytes. */
 export function fruImage(serial: string): number[] {
-  const area = (fixed: number[], fields: string[]) => {
-    const a = [...fixed];
-    for (const f of fields) a.push(0xc0 | f.length, ...Buffer.from(f, 'latin1'));
-    a.push(0xc1);
-    while ((a.length + 1) % 8) a.push(0);
-    a[1] = (a.length + 1) / 8;
-    a.push((0x100 - (a.reduce((s, x) => s + x, 0) & 0xff)) & 0xff);
-    return a;
-  };
-  const board = area([0x01, 0, 0x19, 0, 0, 0], ['OpenIPMI-Lab', 'SimBoard', serial, 'SB-0001', '']);
-  const product = area([0x01, 0, 0x19], ['OpenIPMI-Lab', 'SimNode', 'SN-1', '1.0', serial, `ASSET-${serial}`, '']);
-  const h = [0x01, 0, 0, 0x01, 1 + board.length / 8, 0, 0];
-  h.push((0x100 - (h.reduce((s, x) => s + x, 0) & 0xff)) & 0xff);
-  return [...h, ...board, ...product];
+  return encodeFruImage(['OpenIPMI-Lab', 'SimBoard', serial, 'SB-0001', ''], ['OpenIPMI-Lab', 'SimNode', 'SN-1', '1.0', serial, `ASSET-${serial}`, '']);
 }
 
 

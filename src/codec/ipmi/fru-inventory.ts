@@ -78,3 +78,31 @@ export function parseFru(b: Buffer): FruFields | string {
   for (const k of Object.keys(out) as (keyof FruFields)[]) if (out[k] === undefined) delete out[k];
   return out;
 }
+
+/**
+ * One info area (§10, §11): its fixed bytes (format version, length placeholder, language, …), then the fields as
+ * 8-bit ASCII type/length + bytes, C1h, zero padding to a multiple of 8 and the area checksum. Used for the FRU images
+ * of simulated BMCs (the lab's ipmi_sim) and test fixtures.
+ */
+export function encodeFruArea(fixed: number[], fields: string[]): number[] {
+  const a = [...fixed];
+  for (const f of fields) {
+    if (f.length > 0x3f) throw new Error(`FRU field longer than 63 bytes: ${f}`);
+    a.push(0xc0 | f.length, ...Buffer.from(f, 'latin1'));
+  }
+  a.push(0xc1);
+  while ((a.length + 1) % 8) a.push(0);
+  a[1] = (a.length + 1) / 8;
+  a.push(zeroSum(a));
+  return a;
+}
+const zeroSum = (bytes: number[]) => (0x100 - (bytes.reduce((s, x) => s + x, 0) & 0xff)) & 0xff;
+
+/** A FRU image of a common header (§8), a board area (§11: manufacturer, product, serial, part, FRU file id) and a
+ *  product area (§10: manufacturer, name, part, version, serial, asset tag, FRU file id), English, no dates. */
+export function encodeFruImage(board: string[], product: string[]): number[] {
+  const b = encodeFruArea([0x01, 0, 0x19, 0, 0, 0], board);
+  const p = encodeFruArea([0x01, 0, 0x19], product);
+  const header = [0x01, 0, 0, 0x01, 1 + b.length / 8, 0, 0];
+  return [...header, zeroSum(header), ...b, ...p];
+}

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { decodeDeviceId } from './app-commands.ts';
 import { decryptPayload, encryptPayload } from './aes-cbc-128.ts';
 import { decodeBootFlags, setBootFlagsRequest } from './chassis-commands.ts';
-import { parseFru } from './fru-inventory.ts';
+import { encodeFruArea, encodeFruImage, parseFru } from './fru-inventory.ts';
 import { decodeIpmiResponse, encodeIpmiRequest, ipmiChecksum } from './ipmi-message.ts';
 import { CIPHER_SUITE_17, CIPHER_SUITE_3, decodeOpenSessionResponse, encodeOpenSessionRequest } from './open-session.ts';
 import { deriveKey, rakp2AuthCode, rakp3AuthCode, rakp4Icv, sessionIntegrityKey, type RakpContext } from './rakp-hmac.ts';
@@ -134,28 +134,26 @@ describe('chassis and app commands (§28, §20.1)', () => {
 });
 
 describe('FRU parsing (FRU spec §8-§11)', () => {
-  /** Builds a lab-style image like ipmi-lab.sh's fru_bytes: header, board area, product area. */
-  function area(fixed: number[], fields: string[]): number[] {
-    const a = [...fixed];
-    for (const f of fields) a.push(0xc0 | f.length, ...Buffer.from(f, 'latin1'));
-    a.push(0xc1);
-    while ((a.length + 1) % 8) a.push(0);
-    a[1] = (a.length + 1) / 8;
-    a.push((0x100 - (a.reduce((s, x) => s + x, 0) & 0xff)) & 0xff);
-    return a;
-  }
-  const board = area([0x01, 0, 0x19, 0, 0, 0], ['OpenIPMI-Lab', 'SimBoard', 'BRD-1', 'SB-0001', '']);
-  const product = area([0x01, 0, 0x19], ['OpenIPMI-Lab', 'SimNode', 'SN-1', '1.0', 'LAB-0007', 'ASSET-7', '']);
-  const header = [0x01, 0, 0, 0x01, 1 + board.length / 8, 0, 0];
-  header.push((0x100 - (header.reduce((s, x) => s + x, 0) & 0xff)) & 0xff);
+  const image = encodeFruImage(['OpenIPMI-Lab', 'SimBoard', 'BRD-1', 'SB-0001', ''], ['OpenIPMI-Lab', 'SimNode', 'SN-1', '1.0', 'LAB-0007', 'ASSET-7', '']);
+  it('encodes the areas as the spec lays them out (bytes written out by hand)', () => {
+    // Header: version 1, no internal/chassis area, board at 8 bytes, product after the board's 6 × 8 bytes.
+    assert.deepEqual(image.slice(0, 8), [0x01, 0, 0, 0x01, 0x07, 0, 0, 0xf7]);
+    // Board: version, length 6 (× 8), English, no date, then "OpenIPMI-Lab" as C0h|12 and its bytes.
+    assert.deepEqual(image.slice(8, 8 + 7), [0x01, 0x06, 0x19, 0, 0, 0, 0xcc]);
+    assert.equal(Buffer.from(image.slice(15, 27)).toString('latin1'), 'OpenIPMI-Lab');
+    for (const [start, len] of [[0, 8], [8, 48], [56, image.length - 56]] as const) {
+      assert.equal(image.slice(start, start + len).reduce((s, x) => s + x, 0) & 0xff, 0, `area at ${start} sums to zero`);
+    }
+    assert.throws(() => encodeFruArea([0x01, 0], ['x'.repeat(64)]), /longer than 63/);
+  });
   it('reads board and product fields', () => {
-    assert.deepEqual(parseFru(Buffer.from([...header, ...board, ...product])), {
+    assert.deepEqual(parseFru(Buffer.from(image)), {
       boardManufacturer: 'OpenIPMI-Lab', boardProduct: 'SimBoard', boardSerial: 'BRD-1', boardPart: 'SB-0001',
       productManufacturer: 'OpenIPMI-Lab', productName: 'SimNode', productPart: 'SN-1', productVersion: '1.0', productSerial: 'LAB-0007', assetTag: 'ASSET-7',
     });
   });
   it('rejects a bad header checksum', () => {
-    const b = Buffer.from([...header, ...board]);
+    const b = Buffer.from(image);
     b[7]! ^= 1;
     assert.equal(parseFru(b), 'bad FRU common header checksum');
   });
