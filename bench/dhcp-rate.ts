@@ -1,10 +1,13 @@
-// bench/dhcp-rate: DHCPv4 DORA rate, stage0 vs dnsmasq, with the project's perfdhcp-style generator (src/sim/dhcp-rate.ts)
-// for as long as perfdhcp itself (kea-admin) cannot be installed here — bench/dhcp-perfdhcp.sh is the same run with it.
-// Durable against durable: stage0 with SQLite leases committed before the ACK vs dnsmasq with its lease file; and
-// stage0 with the default limit on unknown MACs (all of perfdhcp's MACs are unknown), to show that limit.
+// bench/dhcp-rate: DHCPv4 DORA rate, stage0 vs Kea vs dnsmasq, with the project's perfdhcp-style generator
+// (src/sim/dhcp-rate.ts) or with perfdhcp itself (Debian's kea-admin; --generator perfdhcp).
+// Durable against durable: stage0 with SQLite leases committed before the ACK vs Kea's memfile with its lease file
+// (`kea`, and `kea-info` logging as packaged) vs dnsmasq with its lease file; Kea with leases in memory only
+// (`kea-memory`) as the fastest peer; and
+// stage0 with the default limit on unknown MACs (all of the generator's MACs are unknown), to show that limit.
 // Two namespaces made here (DHCP only on their veth); servers on core 0, the generator on core 1.
 // Run: node --import tsx bench/dhcp-rate.ts [--rates 250,500,1000,2000,4000,8000] [--seconds 10] [--clients 10000]
-//   [--servers stage0,stage0-default-limits,dnsmasq]
+//   [--servers stage0,stage0-default-limits,kea,kea-info,kea-memory,dnsmasq] [--generator stage0|perfdhcp] [--cpu-prof DIR] [--sqlite-times FILE]
+//   env KEA_DHCP4 / PERFDHCP: those binaries when they are not on PATH
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,16 +23,26 @@ const { values } = parseArgs({
     rates: { type: 'string', default: '250,500,1000,2000,4000,8000' },
     seconds: { type: 'string', default: '10' },
     clients: { type: 'string', default: '10000' },
-    servers: { type: 'string', default: 'stage0,stage0-default-limits,dnsmasq' },
+    servers: { type: 'string', default: 'stage0,stage0-default-limits,kea,kea-memory,dnsmasq' },
+    generator: { type: 'string', default: 'stage0' },
     keep: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
+    /** Time inside SQLite per statement text, written to this file when stage0 exits (bench/support/sqlite-statement-times.ts). */
+    'sqlite-times': { type: 'string' },
   },
 });
 const RATES = values.rates.split(',').map(Number);
 const SECONDS = Math.min(Number(values.seconds), 60);
 const CLIENTS = Math.min(Number(values.clients), 60_000);
 const { server: SCORE, client: CCORE } = cores();
-for (const t of ['dnsmasq', 'taskset', 'ss']) await requireTool(t);
+const SERVERS = values.servers.split(',');
+const KEA_DHCP4 = process.env.KEA_DHCP4 ?? 'kea-dhcp4';
+const PERFDHCP = process.env.PERFDHCP ?? 'perfdhcp';
+if (!['stage0', 'perfdhcp'].includes(values.generator)) throw new Error('--generator is stage0 or perfdhcp');
+for (const t of ['taskset', 'ss']) await requireTool(t);
+if (SERVERS.includes('dnsmasq')) await requireTool('dnsmasq');
+if (SERVERS.some((s) => s.startsWith('kea'))) await requireTool(KEA_DHCP4, 'bash bench/install-peers.sh (Debian kea-dhcp4-server), or KEA_DHCP4=path');
+if (values.generator === 'perfdhcp') await requireTool(PERFDHCP, 'bash bench/install-peers.sh (Debian kea-admin), or PERFDHCP=path');
 
 const REPO = join(import.meta.dirname, '..');
 const TSX = join(REPO, 'node_modules/tsx/dist/esm/index.mjs');
@@ -72,10 +85,11 @@ function startStage0(name: string, unknownRate: object | undefined): Pinned {
   };
   writeFileSync(join(dir, `${name}.yaml`), stringify(config));
   // --cpu-prof is refused in NODE_OPTIONS: run the CLI entry directly (what bin/stage0 execs) when profiling.
-  const argv = values['cpu-prof']
-    ? [process.execPath, '--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`, '--import', TSX, join(REPO, 'src/cli/main.ts')]
-    : [join(REPO, 'bin/stage0')];
-  return startPinned(SCORE, [...argv, 'serve', '--config', join(dir, `${name}.yaml`)], { netns: SRV, log: join(dir, `${name}.log`) });
+  const prof = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [];
+  const times = values['sqlite-times'] ? ['--import', join(REPO, 'bench/support/sqlite-statement-times.ts')] : [];
+  const argv = prof.length || times.length ? [process.execPath, ...prof, '--import', TSX, ...times, join(REPO, 'src/cli/main.ts')] : [join(REPO, 'bin/stage0')];
+  const env = values['sqlite-times'] ? { ...process.env, STAGE0_SQLITE_TIMES: `${values['sqlite-times']}.${name}` } : undefined;
+  return startPinned(SCORE, [...argv, 'serve', '--config', join(dir, `${name}.yaml`)], { netns: SRV, log: join(dir, `${name}.log`), env });
 }
 
 function startDnsmasq(): Pinned {
@@ -85,7 +99,48 @@ function startDnsmasq(): Pinned {
     '--no-ping', '--dhcp-authoritative', '--log-facility=-', '--quiet-dhcp'], { netns: SRV, log: join(dir, 'dnsmasq.log') });
 }
 
+/** Kea 2.x, one thread, warnings only (no log line per lease; `kea-info`: INFO, as Debian's shipped configuration logs, a
+ *  line per lease); memfile with its lease file
+ *  appended to before each reply (`persist`), or in memory only. Its lease-file cleanup (kea-lfc) is off for the run. */
+function startKea(name: string, persist: boolean, severity = 'WARN'): Pinned {
+  const conf = {
+    Dhcp4: {
+      'interfaces-config': { interfaces: ['sv0'], 'dhcp-socket-type': 'udp' },
+      'lease-database': { type: 'memfile', persist, name: join(dir, `${name}-leases4.csv`), 'lfc-interval': 0 },
+      'valid-lifetime': 3600,
+      authoritative: true,
+      subnet4: [{ id: 1, subnet: '10.95.0.0/16', pools: [{ pool: '10.95.1.0 - 10.95.255.254' }] }],
+      'control-socket': { 'socket-type': 'unix', 'socket-name': join(dir, `${name}.sock`) },
+      loggers: [{ name: 'kea-dhcp4', output_options: [{ output: 'stdout' }], severity }],
+    },
+  };
+  writeFileSync(join(dir, `${name}.json`), JSON.stringify(conf));
+  // Kea writes its pid and lock files where it was built to; these point them into the run's directory.
+  return startPinned(SCORE, ['env', `KEA_PIDFILE_DIR=${dir}`, 'KEA_LOCKFILE_DIR=none', KEA_DHCP4, '-c', join(dir, `${name}.json`)],
+    { netns: SRV, log: join(dir, `${name}.log`) });
+}
+
+/** perfdhcp as the generator: the same rate, duration and clients; relay address as its local address (= giaddr). */
+async function perfdhcp(rate: number): Promise<DhcpRateResult> {
+  const argv = ['env', 'KEA_LOCKFILE_DIR=none', PERFDHCP, '-4', '-l', '10.95.0.1', '-r', String(rate), '-R', String(CLIENTS), '-p', String(SECONDS), '-b', 'mac=02:5c:00:00:00:00', '10.96.0.1'];
+  const r = await timed(CCORE, argv, CLI, (SECONDS + 30) * 1000);
+  const out = r.stdout + r.stderr;
+  const nums = (label: string) => [...out.matchAll(new RegExp(`${label}:\\s*(\\d+)`, 'g'))].map((m) => Number(m[1]));
+  const [discovers = 0, requests = 0] = nums('sent packets');
+  const [offers = 0, acks = 0] = nums('received packets');
+  if (!discovers) throw new Error(`perfdhcp failed (exit ${r.code}): ${out.slice(-1500)}`);
+  const avg = [...out.matchAll(/avg delay:\s*([\d.]+) ms/g)].map((m) => Number(m[1]));
+  const drops = discovers - acks;
+  return {
+    rate, seconds: SECONDS, discovers, offers, requests, acks, drops, dropPercent: (100 * drops) / discovers,
+    acksPerSecond: acks / SECONDS,
+    // perfdhcp reports each exchange's average delay, not percentiles: DO + RA averages stand in for p50; p99 unknown.
+    rttMs: { p50: (avg[0] ?? NaN) + (avg[1] ?? NaN), p99: NaN },
+  };
+}
+
 async function offer(rate: number): Promise<DhcpRateResult> {
+  if (values.generator === 'perfdhcp') return perfdhcp(rate);
   const opts = { server: '10.96.0.1', relay: '10.95.0.1', rate, durationMs: SECONDS * 1000, clients: CLIENTS };
   const r = await timed(CCORE, [process.execPath, '--import', TSX, join(REPO, 'src/sim/dhcp-rate-main.ts'), JSON.stringify(opts)], CLI, (SECONDS + 30) * 1000);
   const line = r.stdout.split('\n').find((l) => l.startsWith('{"result"'));
@@ -96,11 +151,14 @@ async function offer(rate: number): Promise<DhcpRateResult> {
 const best: Record<string, number> = {};
 try {
   await topology();
-  console.log(`# bench/dhcp-rate ${new Date().toISOString()}: ${CLIENTS} distinct clients, relay mode, ${SECONDS} s per rate, servers on core ${SCORE}, generator on core ${CCORE}`);
+  console.log(`# bench/dhcp-rate ${new Date().toISOString()}: ${CLIENTS} distinct clients, relay mode, ${SECONDS} s per rate, generator ${values.generator}, servers on core ${SCORE}, generator on core ${CCORE}`);
   console.log(row(['server', 'offered/s', 'DISCOVER', 'OFFER', 'ACK', 'drops %', 'ACK/s', 'RTT p50 ms', 'RTT p99 ms', 'load']));
   console.log(row(Array.from({ length: 10 }, () => '---')));
-  for (const name of values.servers.split(',')) {
+  for (const name of SERVERS) {
     const p = name === 'dnsmasq' ? startDnsmasq()
+      : name === 'kea' ? startKea(name, true)
+      : name === 'kea-memory' ? startKea(name, false)
+      : name === 'kea-info' ? startKea(name, true, 'INFO')
       : name === 'stage0' ? startStage0(name, { totalBurst: 1_000_000, totalPerSecond: 1_000_000, perMacBurst: 1000, perMacPerSecond: 1000 })
         : startStage0(name, undefined);
     try {
@@ -119,7 +177,9 @@ try {
     }
   }
   console.log(`\nhighest ACK/s with < 1 % drops: ${Object.entries(best).map(([k, v]) => `${k} ${fmt(v, 0)}`).join(', ')}`);
-  if (best.stage0 && best.dnsmasq) console.log(`stage0 / dnsmasq: ${fmt(best.stage0 / best.dnsmasq, 2)}×`);
+  for (const peer of ['kea', 'kea-info', 'kea-memory', 'dnsmasq']) {
+    if (best.stage0 && best[peer]) console.log(`stage0 / ${peer}: ${fmt(best.stage0 / best[peer]!, 2)}×`);
+  }
 } finally {
   await deleteNetns(CLI).catch(() => undefined);
   await deleteNetns(SRV).catch(() => undefined);

@@ -1,16 +1,21 @@
 // DORA through DhcpService.handle() with the real SQLite lease store, no sockets: the server's own cost per exchange
 // (what bench/dhcp-rate measures end to end). Run: node --import tsx bench/support/dhcp-inprocess.ts [exchanges] [clients]
+// [sqlite|memory] — `memory` keeps leases in MemoryLeaseStore (the inventory stays in SQLite): the difference is the
+// lease store's share of a DORA.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clientBytes } from '../../src/boot/dhcp/dhcp-request-builder.ts';
 import { DhcpService } from '../../src/boot/dhcp/dhcp-service.ts';
+import { MemoryLeaseStore } from '../../src/boot/dhcp/memory-lease-store.ts';
 import { InventoryService } from '../../src/domain/services/inventory-service.ts';
 import { decodeDhcp } from '../../src/codec/dhcp/index.ts';
 import { MemoryEventSink } from '../../src/domain/events/event-sink.ts';
 import { openStores } from '../../src/store/open-store.ts';
 
-const [exchanges = 20_000, clients = 10_000] = process.argv.slice(2).map(Number);
+const [exchanges = 20_000, clients = 10_000] = process.argv.slice(2, 4).map(Number);
+const leaseKind = process.argv[4] ?? 'sqlite';
+if (!['sqlite', 'memory'].includes(leaseKind)) throw new Error('lease store: sqlite or memory');
 const dir = mkdtempSync(join(tmpdir(), 's0b-dhcp-inproc-'));
 const stores = await openStores({ kind: 'sqlite', path: join(dir, 'stage0.db') });
 const inventory = new InventoryService(stores.inventory);
@@ -21,7 +26,7 @@ const service = new DhcpService({
     boot: { tftpServer: '10.96.0.1', httpBase: 'http://10.96.0.1:8080' },
     rateLimit: { totalBurst: 1e9, totalPerSecond: 1e9, burst: 1e9, perSecond: 1e9 }, unknownOffers: { maxPerSubnet: 65_000 },
   },
-  leases: stores.leases, events: new MemoryEventSink(),
+  leases: leaseKind === 'memory' ? new MemoryLeaseStore() : stores.leases, events: new MemoryEventSink(),
   // What `stage0 serve` wires (start-boot-services.ts): the inventory service over the same database.
   reservations: {
     byMac: async (m) => {
@@ -45,6 +50,6 @@ for (let i = 0; i < exchanges; i++) {
 }
 const s = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
-console.log(`${exchanges} DORA (${clients} clients) in ${s.toFixed(2)} s = ${(exchanges / s).toFixed(0)} DORA/s, ${((s * 1e6) / exchanges).toFixed(0)} µs each (CPU ${((cpu.user + cpu.system) / exchanges).toFixed(0)} µs each, so ${(1e6 / ((cpu.user + cpu.system) / exchanges)).toFixed(0)} DORA/s of one core)`);
+console.log(`${leaseKind} leases: ${exchanges} DORA (${clients} clients) in ${s.toFixed(2)} s = ${(exchanges / s).toFixed(0)} DORA/s, ${((s * 1e6) / exchanges).toFixed(0)} µs each (CPU ${((cpu.user + cpu.system) / exchanges).toFixed(0)} µs each, so ${(1e6 / ((cpu.user + cpu.system) / exchanges)).toFixed(0)} DORA/s of one core)`);
 await stores.inventory.close();
 rmSync(dir, { recursive: true, force: true });
