@@ -52,6 +52,11 @@ export function mergeAttrs(current: Attrs, patch: Record<string, AttrValue | nul
 
 const withoutNulls = (attrs: Record<string, AttrValue | null> | undefined): Attrs => mergeAttrs({}, attrs);
 
+export interface BootInventoryView {
+  nodeByMac(mac: string): NodeView | undefined;
+  readonly reservedIps: ReadonlySet<string>;
+}
+
 export class InventoryService {
   private readonly snapshots: SnapshotCache;
 
@@ -102,6 +107,19 @@ export class InventoryService {
     const snap = await this.snapshots.get();
     const node = snap.nodeByMac(mac);
     return node && snap.view(node, { effective: true });
+  }
+
+  /** The inventory as a DHCP decision reads it, from one snapshot (one generation read): the node owning a MAC, with
+   *  effective attributes, and the addresses reserved for known nodes. */
+  async bootView(): Promise<BootInventoryView> {
+    const snap = await this.snapshots.get();
+    return {
+      nodeByMac: (mac) => {
+        const node = snap.nodeByMac(mac);
+        return node && snap.view(node, { effective: true });
+      },
+      reservedIps: snap.reservedIps,
+    };
   }
 
   /** Addresses reserved for known nodes (their effective ip), which DHCP never gives to anyone else. */

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { perTurn } from './per-turn.ts';
+
+test('calls in one turn share one read, awaits included; the next turn reads again', async () => {
+  let reads = 0;
+  const view = perTurn(async () => ++reads);
+  assert.equal(await view(), 1);
+  assert.equal(await view(), 1, 'after an await of the same turn (microtasks): still the first read');
+  await nextTurn();
+  assert.equal(await view(), 2, 'a later turn sees a fresh read');
+  const [a, b] = await Promise.all([view(), view()]);
+  assert.deepEqual([a, b, reads], [2, 2, 2]);
+});
+
+test('a failed read is not kept beyond its turn', async () => {
+  let fail = true;
+  const view = perTurn(async () => {
+    if (fail) throw new Error('store down');
+    return 'ok';
+  });
+  await assert.rejects(view(), /store down/);
+  fail = false;
+  await nextTurn();
+  assert.equal(await view(), 'ok');
+});
