@@ -4,6 +4,8 @@
 # beside tftpd-hpa (the two conflict as packages) under /opt/stage0-bench/atftpd. Uses apt; when the mirror is unreachable it falls
 # back to .debs already in apt's cache (dpkg -i), which is how the 2026-11-23 session installed nginx and wrk.
 # Services are never started (policy-rc.d in containers, and the benches start their own instances).
+# Without a mirror: bench/dhcp-rate.ts takes KEA_DHCP4= and PERFDHCP= (programs built elsewhere), bench/tftp.ts finds
+# atftpd under $ATFTPD_DIR/usr/sbin and in.tftpd on PATH (bench/RESULTS.md, session 7: built from upstream sources).
 set -euo pipefail
 pkgs=(nginx wrk hyperfine tftpd-hpa dnsmasq-base atftp curl iproute2 util-linux kea-dhcp4-server kea-admin)
 missing=()
