@@ -2,11 +2,11 @@
 // (src/sim/dhcp-rate.ts) or with perfdhcp itself (Debian's kea-admin; --generator perfdhcp).
 // Durable against durable: stage0 with SQLite leases committed before the ACK vs Kea's memfile with its lease file
 // (`kea`, and `kea-info` logging as packaged) vs dnsmasq with its lease file; Kea with leases in memory only
-// (`kea-memory`) as the fastest peer; and
+// (`kea-memory`) as the fastest peer; stage0 with store.exclusive (`stage0-exclusive`, its fastest safe setting); and
 // stage0 with the default limit on unknown MACs (all of the generator's MACs are unknown), to show that limit.
 // Two namespaces made here (DHCP only on their veth); servers on core 0, the generator on core 1.
 // Run: node --import tsx bench/dhcp-rate.ts [--rates 250,500,1000,2000,4000,8000] [--seconds 10] [--clients 10000]
-//   [--servers stage0,stage0-default-limits,kea,kea-info,kea-memory,dnsmasq] [--generator stage0|perfdhcp] [--cpu-prof DIR] [--sqlite-times FILE]
+//   [--servers stage0,stage0-exclusive,stage0-default-limits,kea,kea-info,kea-memory,dnsmasq] [--generator stage0|perfdhcp] [--cpu-prof DIR] [--sqlite-times FILE]
 //   env KEA_DHCP4 / PERFDHCP: those binaries when they are not on PATH
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,11 +66,12 @@ async function topology(): Promise<void> {
   await run('ip', ['-n', SRV, 'route', 'add', '10.95.0.0/16', 'via', '10.96.0.2']);
 }
 
-function startStage0(name: string, unknownRate: object | undefined): Pinned {
+function startStage0(name: string, unknownRate: object | undefined, exclusive = false): Pinned {
   const data = join(dir, `${name}-data`);
   mkdirSync(data, { recursive: true });
   const config = {
     dataDir: data,
+    ...(exclusive && { store: { exclusive: true } }),
     api: { listen: '127.0.0.1', port: 8443 },
     log: { level: 'warn' },
     boot: { httpBase: 'http://10.96.0.1:8080' },
@@ -159,7 +160,7 @@ try {
       : name === 'kea' ? startKea(name, true)
       : name === 'kea-memory' ? startKea(name, false)
       : name === 'kea-info' ? startKea(name, true, 'INFO')
-      : name === 'stage0' ? startStage0(name, { totalBurst: 1_000_000, totalPerSecond: 1_000_000, perMacBurst: 1000, perMacPerSecond: 1000 })
+      : name === 'stage0' || name === 'stage0-exclusive' ? startStage0(name, { totalBurst: 1_000_000, totalPerSecond: 1_000_000, perMacBurst: 1000, perMacPerSecond: 1000 }, name === 'stage0-exclusive')
         : startStage0(name, undefined);
     try {
       await waitForListen(SRV, 'udp', 67, 60_000, () => p.child.exitCode === null).catch((err: Error) => {
@@ -177,8 +178,10 @@ try {
     }
   }
   console.log(`\nhighest ACK/s with < 1 % drops: ${Object.entries(best).map(([k, v]) => `${k} ${fmt(v, 0)}`).join(', ')}`);
-  for (const peer of ['kea', 'kea-info', 'kea-memory', 'dnsmasq']) {
-    if (best.stage0 && best[peer]) console.log(`stage0 / ${peer}: ${fmt(best.stage0 / best[peer]!, 2)}×`);
+  for (const ours of ['stage0', 'stage0-exclusive']) {
+    for (const peer of ['kea', 'kea-info', 'kea-memory', 'dnsmasq']) {
+      if (best[ours] && best[peer]) console.log(`${ours} / ${peer}: ${fmt(best[ours]! / best[peer]!, 2)}×`);
+    }
   }
 } finally {
   await deleteNetns(CLI).catch(() => undefined);

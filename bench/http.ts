@@ -1,7 +1,7 @@
 // bench/http: stage0's boot HTTP listener vs nginx (one worker, sendfile on) on 127.0.0.1 in a namespace of its own:
 // a 1 GiB image (curl, and wrk with 1 and 50 connections) and the ~300-byte iPXE script of a known node (wrk, 1 and
 // 50 connections). Runs are interleaved, medians printed with the ratio. Servers on core 0, curl/wrk on core 1.
-// Run: node --import tsx bench/http.ts [--runs 3] [--duration-s 5] [--image-mib 1024] [--cpu-prof DIR]
+// Run: node --import tsx bench/http.ts [--runs 3] [--duration-s 5] [--image-mib 1024] [--cpu-prof DIR] [--exclusive]
 import { execFileSync } from 'node:child_process';
 import { linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,8 @@ const { values } = parseArgs({
     'duration-s': { type: 'string', default: '5' },
     'image-mib': { type: 'string', default: '1024' },
     'cpu-prof': { type: 'string' },
+    /** stage0 with store.exclusive (SQLite's file lock held while it runs). */
+    exclusive: { type: 'boolean', default: false },
     /** Only the cases whose name contains this (e.g. "script"). */
     only: { type: 'string' },
   },
@@ -62,7 +64,7 @@ async function curlSpeed(url: string): Promise<number> {
 const nginx = startPinned(SCORE, nginxArgv(dir, www, `127.0.0.1:${NGINX_PORT}`), { netns: ns.name, log: join(dir, 'nginx.log') });
 let stage0: Awaited<ReturnType<typeof startStage0Storm>> | undefined;
 try {
-  stage0 = await startStage0Storm({ netns: ns.name, dir: join(dir, 'stage0'), files: { assets, tftpRoot: assets }, known: 1, core: SCORE, cpuProf: values['cpu-prof'], httpOnlyOn: '127.0.0.1' });
+  stage0 = await startStage0Storm({ netns: ns.name, dir: join(dir, 'stage0'), files: { assets, tftpRoot: assets }, known: 1, core: SCORE, cpuProf: values['cpu-prof'], httpOnlyOn: '127.0.0.1', exclusive: values.exclusive });
   await waitForListen(ns.name, 'tcp', NGINX_PORT, 15_000, () => nginx.child.exitCode === null);
   // nginx serves the script stage0 renders for this node, as a static file of the same bytes.
   const script = await timed(CCORE, ['curl', '-sS', `${stage0Base}/boot.ipxe?mac=${mac}`], ns.name);

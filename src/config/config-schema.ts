@@ -27,6 +27,9 @@ export const ConfigSchema = Type.Object(
         kind: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')], { default: 'sqlite' }),
         /** PostgreSQL connection URL; for secrets prefer the STAGE0_DATABASE_URL environment variable. */
         url: Type.Optional(Type.String()),
+        /** SQLite only: hold the database file's lock for as long as stage0 runs (locking_mode EXCLUSIVE). Faster (no
+         *  file lock per statement: bench/RESULTS.md, session 7), but no other process may open the file meanwhile. */
+        exclusive: Type.Boolean({ default: false }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -24,6 +24,7 @@ const bad: [string, unknown, string, RegExp][] = [
   ['dhcp on without interfaces', { boot: { httpBase: 'http://x' }, dhcp: { mode: 'proxy' } }, 'dhcp.interfaces', /at least one interface/],
   ['dhcp on without httpBase', { dhcp: { mode: 'proxy', interfaces: ['br0'] } }, 'boot.httpBase', /required/],
   ['postgres without url', { store: { kind: 'postgres' } }, 'store.url', /required/],
+  ['exclusive with postgres', { store: { kind: 'postgres', url: 'postgres://h/db', exclusive: true } }, 'store.exclusive', /sqlite only/],
 ];
 for (const [name, doc, key, message] of bad) {
   test(`config error names the key: ${name}`, () => {

@@ -82,6 +82,7 @@ function semanticProblems(c: Config): ConfigProblem[] {
     if (!c.boot.httpBase) problems.push({ key: 'boot.httpBase', message: 'required when DHCP is on: the URL machines use to reach stage0' });
   }
   if (c.store.kind === 'postgres' && !c.store.url) problems.push({ key: 'store.url', message: 'required for store.kind postgres (or set STAGE0_DATABASE_URL)' });
+  if (c.store.kind === 'postgres' && c.store.exclusive) problems.push({ key: 'store.exclusive', message: 'applies to store.kind sqlite only (PostgreSQL is shared by design)' });
   if (c.api.listen !== 'localhost' && !/^[\d.]+$|^[0-9a-f:]+$/i.test(c.api.listen)) problems.push({ key: 'api.listen', message: `'${c.api.listen}' is not an address` });
   return problems;
 }

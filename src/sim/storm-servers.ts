@@ -51,11 +51,12 @@ const stopAll = (ps: Pinned[]) => async () => {
  * stage0 serve with DHCP on sv0 only; `known` nodes (simMac(i) → stormIp(i)) are registered through the CLI.
  * `httpOnlyOn`: no DHCP/TFTP, boot HTTP on that address (the HTTP bench, on loopback).
  */
-export async function startStage0Storm(o: { netns: string; dir: string; files: StormFiles; known: number; core: string; cpuProf?: string; httpOnlyOn?: string }): Promise<StartedStorm> {
+export async function startStage0Storm(o: { netns: string; dir: string; files: StormFiles; known: number; core: string; cpuProf?: string; httpOnlyOn?: string; exclusive?: boolean }): Promise<StartedStorm> {
   const httpAddress = o.httpOnlyOn ?? STORM_NET.server;
   const base = `http://${httpAddress}:${STORM_HTTP_PORT}`;
   const full = {
     dataDir: join(o.dir, 'data'),
+    ...(o.exclusive && { store: { exclusive: true } }),
     // API on loopback (plain HTTP, for the CLI); firmware endpoints on the plain boot listener on the veth.
     api: { listen: '127.0.0.1', port: Number(new URL(API).port) },
     log: { level: 'warn' },

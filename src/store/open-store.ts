@@ -12,7 +12,7 @@ import type { DiscoveryStore } from '../domain/discovery/discovery-store.ts';
 import { openPostgresDatabase } from './postgres/postgres-store.ts';
 import { openSqliteDatabase } from './sqlite/sqlite-store.ts';
 
-export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+export type StoreConfig = { kind: 'sqlite'; path: string; exclusive?: boolean } | { kind: 'postgres'; url: string };
 
 export interface OpenedStores {
   inventory: InventoryStore;
@@ -32,6 +32,6 @@ export async function openStore(cfg: StoreConfig): Promise<InventoryStore> {
 
 /** Inventory and leases over one connection (SQLite) or one pool (PostgreSQL). */
 export async function openStores(cfg: StoreConfig): Promise<OpenedStores> {
-  const db = cfg.kind === 'sqlite' ? await openSqliteDatabase(cfg.path) : await openPostgresDatabase(cfg.url);
+  const db = cfg.kind === 'sqlite' ? await openSqliteDatabase(cfg.path, { exclusive: cfg.exclusive ?? false }) : await openPostgresDatabase(cfg.url);
   return { inventory: new KyselyInventoryStore(db), leases: new SqlLeaseStore(db), provisioning: new KyselyProvisioningStore(db), auth: kyselyAuthStore(db), discovery: kyselyDiscoveryStore(db) };
 }

@@ -25,6 +25,41 @@ describe('SQLite store', () => {
     return { store, cleanup: () => store.close() };
   });
 
+  // store.exclusive: the same contracts with the file's lock held for the store's lifetime.
+  runInventoryStoreContract('sqlite file, exclusive', async () => {
+    const store = await openSqliteStore(nextFile(), { exclusive: true });
+    return { store, cleanup: () => store.close() };
+  });
+  runLeaseStoreContract('sqlite file, exclusive', async () => {
+    const stores = await openStores({ kind: 'sqlite', path: nextFile(), exclusive: true });
+    return { store: stores.leases, cleanup: () => stores.inventory.close() };
+  });
+
+  it('exclusive: no other connection can read the file while the store is open, and a second store is refused by name; closing frees it', async () => {
+    const path = nextFile();
+    const store = await openSqliteStore(path, { exclusive: true });
+    await store.nodes.create({ name: 'n1', macs: [], groups: [], bmc: null, attrs: {} });
+    const other = new Database(path, { timeout: 50 });
+    assert.throws(() => other.prepare('select count(*) as n from nodes').get(), /database is locked/);
+    other.close();
+    await assert.rejects(openSqliteStore(path, { exclusive: true, busyTimeoutMs: 50 }), /another process has the database open; store\.exclusive needs it alone/);
+    await assert.rejects(openSqliteStore(path, { busyTimeoutMs: 50 }), /the database is locked by another process \(a stage0 with store\.exclusive\?\)/);
+    await store.close();
+    const after = new Database(path, { readonly: true });
+    assert.deepEqual(after.prepare('select count(*) as n from nodes').get(), { n: 1 }, 'what the exclusive store wrote is in the file');
+    after.close();
+  });
+
+  it('without exclusive another connection reads while the store is open (WAL: the CLI, backups)', async () => {
+    const path = nextFile();
+    const store = await openSqliteStore(path);
+    await store.nodes.create({ name: 'n1', macs: [], groups: [], bmc: null, attrs: {} });
+    const other = new Database(path, { readonly: true, timeout: 50 });
+    assert.deepEqual(other.prepare('select count(*) as n from nodes').get(), { n: 1 });
+    other.close();
+    await store.close();
+  });
+
   runLeaseStoreContract('sqlite file (kysely)', async () => {
     const path = nextFile();
     const first = await openStores({ kind: 'sqlite', path });
