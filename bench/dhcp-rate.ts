@@ -116,7 +116,7 @@ function startKea(name: string, persist: boolean, severity = 'WARN'): Pinned {
     },
   };
   writeFileSync(join(dir, `${name}.json`), JSON.stringify(conf));
-  // Kea writes its pid and lock files where it was built to; these point them into the run's directory.
+  // Kea writes its pid file where it was built to: into the run's directory instead; no log4cplus lock file.
   return startPinned(SCORE, ['env', `KEA_PIDFILE_DIR=${dir}`, 'KEA_LOCKFILE_DIR=none', KEA_DHCP4, '-c', join(dir, `${name}.json`)],
     { netns: SRV, log: join(dir, `${name}.log`) });
 }

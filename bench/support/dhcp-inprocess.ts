@@ -27,7 +27,8 @@ const service = new DhcpService({
     rateLimit: { totalBurst: 1e9, totalPerSecond: 1e9, burst: 1e9, perSecond: 1e9 }, unknownOffers: { maxPerSubnet: 65_000 },
   },
   leases: leaseKind === 'memory' ? new MemoryLeaseStore() : stores.leases, events: new MemoryEventSink(),
-  // What `stage0 serve` wires (start-boot-services.ts): the inventory service over the same database.
+  // The inventory service over the same database, as `stage0 serve` has it; but one snapshot read per lookup (two per
+  // packet): serve shares one per loop turn (start-boot-services.ts, perTurn), which this loop, never yielding, cannot.
   reservations: {
     byMac: async (m) => {
       const n = await inventory.nodeByMac(m);

@@ -1,5 +1,6 @@
 // FRU inventory image parsing (Platform Management FRU Information Storage Definition v1.0, §8-§11)
 // and the Storage netFn (0Ah) FRU commands (IPMI v2.0 §34.1, §34.2).
+import { ipmiChecksum } from './ipmi-message.ts';
 
 export const NETFN_STORAGE = 0x0a;
 export const FruCmd = { getAreaInfo: 0x10, readData: 0x11 } as const;
@@ -93,10 +94,9 @@ export function encodeFruArea(fixed: number[], fields: string[]): number[] {
   a.push(0xc1);
   while ((a.length + 1) % 8) a.push(0);
   a[1] = (a.length + 1) / 8;
-  a.push(zeroSum(a));
+  a.push(ipmiChecksum(Buffer.from(a)));
   return a;
 }
-const zeroSum = (bytes: number[]) => (0x100 - (bytes.reduce((s, x) => s + x, 0) & 0xff)) & 0xff;
 
 /** A FRU image of a common header (§8), a board area (§11: manufacturer, product, serial, part, FRU file id) and a
  *  product area (§10: manufacturer, name, part, version, serial, asset tag, FRU file id), English, no dates. */
@@ -104,5 +104,5 @@ export function encodeFruImage(board: string[], product: string[]): number[] {
   const b = encodeFruArea([0x01, 0, 0x19, 0, 0, 0], board);
   const p = encodeFruArea([0x01, 0, 0x19], product);
   const header = [0x01, 0, 0, 0x01, 1 + b.length / 8, 0, 0];
-  return [...header, zeroSum(header), ...b, ...p];
+  return [...header, ipmiChecksum(Buffer.from(header)), ...b, ...p];
 }

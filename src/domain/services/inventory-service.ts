@@ -104,9 +104,7 @@ export class InventoryService {
 
   /** The node owning a MAC, with effective attributes; for boot services (hot path: served from the snapshot). */
   async nodeByMac(mac: string): Promise<NodeView | undefined> {
-    const snap = await this.snapshots.get();
-    const node = snap.nodeByMac(mac);
-    return node && snap.view(node, { effective: true });
+    return (await this.bootView()).nodeByMac(mac);
   }
 
   /** The inventory as a DHCP decision reads it, from one snapshot (one generation read): the node owning a MAC, with
@@ -124,7 +122,7 @@ export class InventoryService {
 
   /** Addresses reserved for known nodes (their effective ip), which DHCP never gives to anyone else. */
   async reservedIps(): Promise<ReadonlySet<string>> {
-    return (await this.snapshots.get()).reservedIps;
+    return (await this.bootView()).reservedIps;
   }
 
   async getNode(name: string, view: ViewOptions = {}): Promise<NodeView> {
