@@ -7,7 +7,7 @@ import { BUSYBOX, busyboxInitramfsEntries, requireStaticBusybox } from './busybo
 import { encodeCpioNewc } from './cpio-newc.ts';
 import { withFileLock } from './file-lock.ts';
 import { INIT_SCRIPT, UDHCPC_SCRIPT } from './initramfs-scripts.ts';
-import { cachedKernel, chooseKernelPackage, downloadKernelDeb, extractKernel, type KernelFiles } from './kernel-package.ts';
+import { cachedKernel, extractKernel, locateKernelDeb } from './kernel-package.ts';
 
 export interface BootAssets {
   /** File names inside outDir. */
@@ -34,8 +34,7 @@ export async function buildBootAssets(cacheDir: string, outDir: string): Promise
 }
 
 async function build(cacheDir: string, outDir: string): Promise<BootAssets> {
-  const pkg = await chooseKernelPackage();
-  const deb = await downloadKernelDeb(join(cacheDir, 'debs'), pkg);
+  const deb = await locateKernelDeb(cacheDir);
   const kernelDir = join(cacheDir, 'kernel');
   const kernel = cachedKernel(deb, kernelDir) ?? (await extractKernel(deb, kernelDir));
 

@@ -9,12 +9,13 @@ import { BOOT_GAVE_UP, OVMF_CODE, qemuArgs, vmMac, waitForMarker } from './qemu-
 
 const base = { name: 'vm0', netns: 'ns', tap: 'tap0', mac: '52:54:00:01:02:03', dir: '/d', uuid: 'u-1', serialLog: '/d/s.log', varsFile: '/d/v.fd' };
 
-test('BIOS: e1000 (its ROM is iPXE), boot from network, TCG, no display, serial to file, unique uuid', () => {
+test('BIOS: virtio-net with its iPXE ROM, boot from network, TCG, no display, serial to file, unique uuid', () => {
   const a = qemuArgs({ ...base, firmware: 'bios' }).join(' ');
-  for (const s of ['-boot n', '-device e1000,netdev=n0,mac=52:54:00:01:02:03', 'accel=tcg', '-display none', '-serial file:/d/s.log', '-uuid u-1', '-m 512', '-no-reboot', 'ifname=tap0']) {
+  for (const s of ['-boot n', '-device virtio-net-pci,netdev=n0,mac=52:54:00:01:02:03', 'accel=tcg', '-display none', '-serial file:/d/s.log', '-uuid u-1', '-m 512', '-no-reboot', 'ifname=tap0']) {
     assert.ok(a.includes(s), s);
   }
   assert.ok(!a.includes('pflash'));
+  assert.ok(!a.includes('romfile'), 'BIOS keeps QEMU\'s default iPXE ROM');
 });
 
 test('UEFI: OVMF pflash + own NVRAM copy, virtio-net without option ROM, bootindex=1', () => {

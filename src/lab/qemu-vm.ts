@@ -1,11 +1,11 @@
-// QEMU machines that network-boot inside a lab namespace: BIOS (SeaBIOS + e1000 iPXE ROM) or UEFI (OVMF native PXE).
+// QEMU machines that network-boot inside a lab namespace: BIOS (SeaBIOS + virtio-net's iPXE ROM) or UEFI (OVMF native PXE).
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleep } from './exec.ts';
 import { isRunning, spawnDetached, stopProcesses, type LabProcess } from './processes.ts';
 
-/** bios: SeaBIOS + the e1000 iPXE ROM; uefi: OVMF's own PXE (DHCP arch 7 + TFTP); uefi-http: OVMF's UEFI HTTP boot
+/** bios: SeaBIOS + virtio-net's iPXE ROM; uefi: OVMF's own PXE (DHCP arch 7 + TFTP); uefi-http: OVMF's UEFI HTTP boot
  * only (arch 16, the NBP by URL), its PXE turned off through fw_cfg as FIRMWARE-NOTES.md describes. */
 export type Firmware = 'bios' | 'uefi' | 'uefi-http';
 export const isUefi = (f: Firmware): boolean => f !== 'bios';
@@ -13,8 +13,12 @@ export const isUefi = (f: Firmware): boolean => f !== 'bios';
 export const QEMU = 'qemu-system-x86_64';
 export const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
 export const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd';
-/** The e1000 option ROM QEMU loads for BIOS guests: iPXE (Debian package ipxe-qemu). */
-export const E1000_ROM = '/usr/lib/ipxe/qemu/efi-e1000.rom';
+/**
+ * The virtio-net option ROM for BIOS guests: iPXE (Debian package ipxe-qemu; the efi- ROM holds both the legacy
+ * and the EFI image). virtio-net, not e1000: Debian's cloud kernel flavour — the only kernel package some offline
+ * machines have — carries no e1000 driver, and every lab VM's Linux must find its NIC.
+ */
+export const VIRTIO_NET_ROM = '/usr/lib/ipxe/qemu/efi-virtio.rom';
 
 export interface VmSpec {
   name: string;
@@ -51,7 +55,7 @@ export function requireQemu(firmware: Firmware): void {
   const missing: string[] = [];
   const onPath = (bin: string) => (process.env.PATH ?? '/usr/bin').split(':').some((d) => existsSync(join(d, bin)));
   if (!onPath(QEMU)) missing.push(`${QEMU} (apt-get install qemu-system-x86)`);
-  if (firmware === 'bios' && !existsSync(E1000_ROM)) missing.push(`${E1000_ROM} (apt-get install ipxe-qemu)`);
+  if (firmware === 'bios' && !existsSync(VIRTIO_NET_ROM)) missing.push(`${VIRTIO_NET_ROM} (apt-get install ipxe-qemu)`);
   if (isUefi(firmware) && !(existsSync(OVMF_CODE) && existsSync(OVMF_VARS))) missing.push(`${OVMF_CODE} (apt-get install ovmf)`);
   if (!existsSync('/dev/net/tun')) missing.push('/dev/net/tun (modprobe tun)');
   if (missing.length) throw new Error(`lab VM cannot start, missing: ${missing.join('; ')}`);
@@ -59,7 +63,7 @@ export function requireQemu(firmware: Firmware): void {
 
 /**
  * The QEMU command line. TCG (no KVM needed), no display, serial console to a plain file.
- * BIOS: SeaBIOS has no PXE of its own; the e1000 ROM is iPXE, so DHCP comes with user class "iPXE" at once.
+ * BIOS: SeaBIOS has no PXE of its own; the virtio-net ROM is iPXE, so DHCP comes with user class "iPXE" at once.
  * UEFI: virtio-net with `romfile=` (no iPXE ROM) so OVMF's own PXE does DHCP (arch 7) + TFTP, like real
  * hardware; bootindex=1 or OVMF tries other devices first. -no-reboot: `poweroff -f` or a panic ends QEMU.
  */
@@ -75,7 +79,9 @@ export function qemuArgs(spec: VmSpec & { uuid: string; serialLog: string; varsF
     // OVMF's boot options for the NIC are PXEv4, PXEv6, HTTPv4, HTTPv6 in that order: without PXE, HTTPv4 is first.
     if (spec.firmware === 'uefi-http') for (const v of ['IPv4', 'IPv6']) args.push('-fw_cfg', `name=opt/org.tianocore/${v}PXESupport,string=no`);
   } else {
-    args.push('-boot', 'n', '-device', `e1000,netdev=n0,mac=${spec.mac}`);
+    // QEMU's default romfile (VIRTIO_NET_ROM, found on its firmware path): naming the same file as romfile=<path>
+    // left SeaBIOS without a network boot entry ("No bootable device"), seen with QEMU 7.2 / ipxe-qemu 1.0.0+git-20190125.
+    args.push('-boot', 'n', '-device', `virtio-net-pci,netdev=n0,mac=${spec.mac}`);
   }
   return args;
 }

@@ -6,10 +6,10 @@ import { gzipSync } from 'node:zlib';
 import { BUSYBOX, busyboxInitramfsEntries, requireStaticBusybox } from '../lab/busybox-initramfs.ts';
 import { encodeCpioNewc, type CpioEntry } from '../lab/cpio-newc.ts';
 import { withFileLock } from '../lab/file-lock.ts';
-import { cachedKernel, extractKernel, type KernelFiles } from '../lab/kernel-package.ts';
+import { cachedKernel, extractKernel, locateKernelDeb, type KernelFiles } from '../lab/kernel-package.ts';
 import { DISCOVERY_AGENT_SCRIPT } from './discovery-agent.ts';
 import { DISCOVER_SCRIPT_PATH, ENV_INIT_SCRIPT, ENV_UDHCPC_SCRIPT, INSTALL_SCRIPT_PATH } from './env-init-script.ts';
-import { ENV_MODULES, locateKernelDeb } from './env-modules.ts';
+import { ENV_MODULES, ENV_OPTIONAL_MODULES } from './env-modules.ts';
 import { INSTALL_AGENT_SCRIPT } from './install-agent.ts';
 
 /** File names inside the output directory. */
@@ -25,7 +25,7 @@ export interface BuildEnvOptions {
   /** Receives vmlinuz, initrd.gz and env.json. */
   outDir: string;
   cacheDir?: string;
-  /** A specific linux-image .deb; default: the newest cached generic amd64 kernel package. */
+  /** A specific linux-image .deb; default: locateKernelDeb's choice (apt's kernel, else the best one on this machine). */
   kernelDeb?: string;
 }
 
@@ -37,7 +37,12 @@ export interface ProvisionEnv {
   /** sha256 of every input: the cache key, also written to env.json. */
   hash: string;
   kernelPackage: string;
+  /** Modules in the initramfs, in load order. */
   modules: string[];
+  /** Wanted modules compiled into the kernel (present without loading). */
+  builtin: string[];
+  /** Optional drivers this kernel package does not have (ENV_OPTIONAL_MODULES). */
+  absent: string[];
   /** false when the existing files already matched the inputs. */
   rebuilt: boolean;
 }
@@ -46,6 +51,8 @@ interface Manifest {
   hash: string;
   kernelPackage: string;
   modules: string[];
+  builtin: string[];
+  absent: string[];
   builtAt: string;
 }
 
@@ -90,7 +97,7 @@ export async function buildProvisionEnv(o: BuildEnvOptions): Promise<ProvisionEn
   return withFileLock(join(cacheDir, '.build.lock'), async () => {
     const deb = await locateKernelDeb(cacheDir, o.kernelDeb);
     const kernelDir = join(cacheDir, 'env-kernel');
-    const kernel = cachedKernel(deb, kernelDir, ENV_MODULES) ?? (await extractKernel(deb, kernelDir, ENV_MODULES));
+    const kernel = cachedKernel(deb, kernelDir, ENV_MODULES, ENV_OPTIONAL_MODULES) ?? (await extractKernel(deb, kernelDir, ENV_MODULES, ENV_OPTIONAL_MODULES));
     const hash = createHash('sha256')
       .update(JSON.stringify({ LAYOUT_VERSION, deb: basename(deb), debSize: statSync(deb).size, modules: kernel.modules.map((m) => m.name) }))
       .update(JSON.stringify([ENV_INIT_SCRIPT, ENV_UDHCPC_SCRIPT, DISCOVERY_AGENT_SCRIPT, INSTALL_AGENT_SCRIPT]))
@@ -98,7 +105,7 @@ export async function buildProvisionEnv(o: BuildEnvOptions): Promise<ProvisionEn
       .digest('hex');
     const result = (rebuilt: boolean): ProvisionEnv => ({
       dir: outDir, kernel: join(outDir, ENV_KERNEL_FILE), initrd: join(outDir, ENV_INITRD_FILE), hash,
-      kernelPackage: kernel.deb, modules: kernel.modules.map((m) => m.name), rebuilt,
+      kernelPackage: kernel.deb, modules: kernel.modules.map((m) => m.name), builtin: kernel.builtin, absent: kernel.absent, rebuilt,
     });
     const done = readManifest(outDir);
     if (done?.hash === hash && existsSync(join(outDir, ENV_KERNEL_FILE)) && existsSync(join(outDir, ENV_INITRD_FILE))) return result(false);
@@ -106,7 +113,7 @@ export async function buildProvisionEnv(o: BuildEnvOptions): Promise<ProvisionEn
     writeAtomic(join(outDir, ENV_INITRD_FILE), gzipSync(encodeCpioNewc(await initramfsEntries(kernel, hash)), { level: 9 }));
     copyFileSync(kernel.vmlinuz, join(outDir, `${ENV_KERNEL_FILE}.tmp`));
     renameSync(join(outDir, `${ENV_KERNEL_FILE}.tmp`), join(outDir, ENV_KERNEL_FILE));
-    const manifest: Manifest = { hash, kernelPackage: kernel.deb, modules: kernel.modules.map((m) => m.name), builtAt: new Date().toISOString() };
+    const manifest: Manifest = { hash, kernelPackage: kernel.deb, modules: kernel.modules.map((m) => m.name), builtin: kernel.builtin, absent: kernel.absent, builtAt: new Date().toISOString() };
     writeAtomic(join(outDir, ENV_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     return result(true);
   });

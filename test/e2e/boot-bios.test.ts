@@ -1,4 +1,4 @@
-// stage0 end to end, BIOS: one QEMU VM (SeaBIOS, e1000 iPXE ROM) boots from stage0 to the initramfs callback.
+// stage0 end to end, BIOS: one QEMU VM (SeaBIOS, virtio-net's iPXE ROM) boots from stage0 to the initramfs callback.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertSubsequence, BOOT_TIMEOUT_MS, waitForBoot, withLab } from './support/lab-harness.ts';

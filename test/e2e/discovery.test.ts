@@ -38,7 +38,7 @@ test('an unknown BIOS machine boots the provisioning environment, reports its ha
     assert.equal(f.memory.totalMiB, 512);
     assert.ok(f.memory.usableMiB > 300 && f.memory.usableMiB < 512, `usable memory ${f.memory.usableMiB}`);
     assert.deepEqual(f.disks.map((d: { name: string; sizeBytes: number; serial: string }) => [d.name, d.sizeBytes, d.serial]), [['vda', DISK.bytes, DISK.serial]]);
-    assert.deepEqual(f.nics.map((n: { mac: string; driver: string; carrier: boolean }) => [n.mac, n.driver, n.carrier]), [[vm.mac, 'e1000', true]]);
+    assert.deepEqual(f.nics.map((n: { mac: string; driver: string; carrier: boolean }) => [n.mac, n.driver, n.carrier]), [[vm.mac, 'virtio_net', true]]);
     assert.deepEqual(f.dmi, { uuid: UUID, serial: 'S0-SERIAL-42', vendor: 'stage0-lab', product: 'Discovery Box', boardSerial: '' });
 
     // The node the rule created.

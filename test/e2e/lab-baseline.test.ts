@@ -9,7 +9,7 @@ import type { HttpLogLine } from '../../src/lab/baseline-http-server.ts';
 const show = (l: HttpLogLine) => `${l.time} ${l.remote} ${l.method} ${l.url} ${l.status}`;
 const req = (ip: string, path: RegExp) => (l: HttpLogLine) => l.remote === ip && l.method === 'GET' && path.test(l.url) && l.status === 200;
 
-test('BIOS VM (SeaBIOS, e1000 iPXE ROM) boots from dnsmasq + HTTP to the initramfs callback', { timeout: BOOT_TIMEOUT_MS + 60_000 }, async (t) => {
+test('BIOS VM (SeaBIOS, virtio-net iPXE ROM) boots from dnsmasq + HTTP to the initramfs callback', { timeout: BOOT_TIMEOUT_MS + 60_000 }, async (t) => {
   await withLab({ purpose: 'bbios', nodes: 1, firmware: 'bios', server: 'dnsmasq' }, async (lab) => {
     const vm = lab.vms[0]!;
     const boot = await waitForBoot(vm);
@@ -22,7 +22,7 @@ test('BIOS VM (SeaBIOS, e1000 iPXE ROM) boots from dnsmasq + HTTP to the initram
       req(ip, /^\/boot\.ipxe$/), req(ip, /^\/boot\/assets\/vmlinuz$/), req(ip, /^\/boot\/assets\/initrd\.gz$/),
       req(ip, new RegExp(`^/boot/callback\\?mac=${vm.mac}&status=up$`)),
     ], ['boot.ipxe', 'vmlinuz', 'initrd.gz', 'callback'], show);
-    // SeaBIOS has no PXE: the e1000 ROM is iPXE from the start, so nothing comes over TFTP.
+    // SeaBIOS has no PXE: the virtio-net ROM is iPXE from the start, so nothing comes over TFTP.
     assert.deepEqual(dnsmasqTftpSent(lab.serverLog, ip), []);
     assert.match(readFileSync(vm.serialLog, 'latin1'), /iPXE/);
   });

@@ -19,7 +19,7 @@ export function registerImageEnvCommands(program: Command): void {
     .option('--out <dir>', 'output directory')
     .option('-c, --config <file>', 'configuration file whose boot.assetsDir receives the environment (env STAGE0_CONFIG)')
     .option('--cache <dir>', 'cache for the extracted kernel package (default /var/tmp/stage0-env-cache)')
-    .option('--kernel-deb <file>', 'a linux-image-*-amd64 .deb (default: the newest cached one)')
+    .option('--kernel-deb <file>', 'a linux-image-*-amd64 .deb (default: the kernel apt names, downloaded or cached; offline, the best one already on this machine)')
     .option('--json', 'print JSON')
     .action(async (o: { out?: string; config?: string; cache?: string; kernelDeb?: string; json?: boolean }) => {
       let out = o.out;
@@ -33,5 +33,6 @@ export function registerImageEnvCommands(program: Command): void {
       const env = await buildProvisionEnv({ outDir: out, ...(o.cache && { cacheDir: o.cache }), ...(o.kernelDeb && { kernelDeb: o.kernelDeb }) });
       if (o.json) return printJson({ ...env, seconds: (Date.now() - started) / 1000 });
       print(`${env.rebuilt ? 'built' : 'up to date'}: ${env.kernel} ${env.initrd} (${env.kernelPackage}, ${env.modules.length} modules, inputs ${env.hash.slice(0, 12)})`);
+      if (env.absent.length) print(`note: ${env.kernelPackage} has no ${env.absent.join(', ')}: machines that need them will not get a network or disk in this environment; use a generic linux-image-*-amd64 (--kernel-deb)`);
     });
 }

@@ -7,7 +7,7 @@ import { BUSYBOX, busyboxInitramfsEntries, requireStaticBusybox } from '../../la
 import { encodeCpioNewc } from '../../lab/cpio-newc.ts';
 import { withFileLock } from '../../lab/file-lock.ts';
 import { UDHCPC_SCRIPT } from '../../lab/initramfs-scripts.ts';
-import { cachedKernel, chooseKernelPackage, downloadKernelDeb, extractKernel, NIC_MODULES, type KernelFiles } from '../../lab/kernel-package.ts';
+import { cachedKernel, extractKernel, locateKernelDeb, NIC_MODULES, type KernelFiles } from '../../lab/kernel-package.ts';
 import { biosSerialStub } from '../disk/bios-serial-stub.ts';
 import { buildEspDisk } from '../disk/disk-image.ts';
 import { DISK_INIT_SCRIPT, startupNsh } from './disk-init-script.ts';
@@ -34,7 +34,7 @@ export async function buildTestImage(cacheDir: string): Promise<TestImage> {
   await requireStaticBusybox();
   mkdirSync(cacheDir, { recursive: true });
   return withFileLock(join(cacheDir, '.build.lock'), async () => {
-    const deb = await downloadKernelDeb(join(cacheDir, 'debs'), await chooseKernelPackage());
+    const deb = await locateKernelDeb(cacheDir);
     const kernelDir = join(cacheDir, 'test-image-kernel');
     const kernel = cachedKernel(deb, kernelDir, MODULES) ?? (await extractKernel(deb, kernelDir, MODULES));
     const inputsHash = createHash('sha256')

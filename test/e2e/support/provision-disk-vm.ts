@@ -24,7 +24,7 @@ export interface PowerOnOptions {
   pxe: boolean;
   /** true: a guest reboot restarts the machine in the same QEMU (real reboot); false: it ends QEMU (-no-reboot). */
   reboot: boolean;
-  /** Default uefi (OVMF native PXE); bios = SeaBIOS with the e1000 iPXE ROM, NIC then disk. */
+  /** Default uefi (OVMF native PXE); bios = SeaBIOS with virtio-net's iPXE ROM, NIC then disk. */
   firmware?: 'uefi' | 'bios';
 }
 
@@ -44,7 +44,7 @@ export function diskMachineArgs(state: LabState, m: DiskMachine, o: PowerOnOptio
   if (firmware === 'bios') {
     // `-boot n` would make the NIC the only boot device: bootindex puts the disk after it instead.
     out.splice(out.indexOf('-boot'), 2);
-    const nic = out.findIndex((a) => a.startsWith('e1000,'));
+    const nic = out.findIndex((a) => a.startsWith('virtio-net-pci,'));
     out[nic] = `${out[nic]!},bootindex=1`;
   }
   if (firmware === 'uefi') {
@@ -57,7 +57,7 @@ export function diskMachineArgs(state: LabState, m: DiskMachine, o: PowerOnOptio
       out.push('-fw_cfg', 'name=opt/org.tianocore/IPv4PXESupport,string=no');
     }
   } else if (!o.pxe) {
-    throw new Error('BIOS machines here always have PXE (the e1000 iPXE ROM)');
+    throw new Error('BIOS machines here always have PXE (the virtio-net iPXE ROM)');
   }
   out.push('-drive', `file=${m.disk},if=none,id=d0,format=raw`, '-device', `virtio-blk-pci,drive=d0,serial=${m.diskSerial},bootindex=2`);
   return { args: out, serialLog };
