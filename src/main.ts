@@ -90,7 +90,8 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
     const bootAt = bootListenerAddress(config);
     // The boot listener answers GET /boot.ipxe without fastify (same function, guard included): firmware load.
     // Decisions that write nothing are reused while the generation and the node's boot state are unchanged.
-    const cachedDecider = new CachedBootDecider(provisioning.decider, { generation: () => inventory.generation(), nodeByMac: (mac) => inventory.nodeByMac(mac), bootStates: (names) => provisioningStore.bootStates.list(names) });
+    const cachedDecider = new CachedBootDecider(provisioning.decider, { generation: () => inventory.generation(), nodeByMac: (mac) => inventory.nodeByMac(mac), bootStates: (names) => provisioningStore.bootStates.list(names),
+      ...(provisioningStore.bootStates.withGeneration && { generationAndStates: (names: readonly string[]) => provisioningStore.bootStates.withGeneration!(names) }) });
     const bootScript = bootScriptFastPath(bootScriptAnswerer({ httpBase, decider: cachedDecider, events, guard: macIpFacts }), (err) => logger.error({ err }, 'request failed'));
     const bootListener = bootAt && (await gate.listen(bootAt.listen, bootAt.port, bootScript));
     if (bootListener) closers.push(() => bootListener.close());

@@ -175,6 +175,23 @@ for (const kind of ['sqlite', 'postgres'] as const) describe(`boot script: lean 
     }
   });
 
+  test('withGeneration reads what generation() and list() read apart, for no node, one, several and an absent one', async () => {
+    const other = await otherController();
+    try {
+      const byNode = (a: readonly { node: string }[]) => [...a].sort((x, y) => x.node.localeCompare(y.node));
+      for (const nodes of [[], ['f2'], ['f0'], ['f2', 'f4', 'f0', 'no-such-node']]) {
+        const got = await other.provisioning.bootStates.withGeneration!(nodes);
+        assert.equal(got.generation, await other.inventory.generation(), `generation for ${nodes}`);
+        assert.deepEqual(byNode(got.states), byNode(await other.provisioning.bootStates.list(nodes)), `states for ${nodes}`);
+      }
+      const before = (await other.provisioning.bootStates.withGeneration!(['f2'])).generation;
+      await other.inventory.nodes.update('f0', { attrs: { 'test.touch': String(before) } });
+      assert.ok((await other.provisioning.bootStates.withGeneration!(['f2'])).generation > before, 'an inventory write moves the generation it reads');
+    } finally {
+      await other.inventory.close();
+    }
+  });
+
   test('an install script carries a new token on every request (never a cached one)', async () => {
     const token = async () => /stage0\.token=([A-Za-z0-9_-]+)/.exec((await raw(bootUrl, 'GET', `/boot.ipxe?mac=${MAC.install}`)).body)?.[1];
     const [a, b] = [await token(), await token()];

@@ -11,11 +11,11 @@ const state = (target: BootState['target'], extra: Partial<BootState> = {}): Boo
   installDeadline: null, actor: 'test', cause: null, updatedAt: new Date(0).toISOString(), ...extra,
 } as BootState);
 
-function world(initial: BootState | undefined) {
+function world(initial: BootState | undefined, combined = false) {
   const w = {
     generation: 1,
     state: initial,
-    reads: { generation: 0, nodeByMac: 0, bootStates: 0 },
+    reads: { generation: 0, nodeByMac: 0, bootStates: 0, combined: 0 },
     decisions: 0,
     /** When set, bootStates() reads, then waits for this before answering (holds a check in flight with what it read). */
     gate: undefined as Promise<void> | undefined,
@@ -35,6 +35,12 @@ function world(initial: BootState | undefined) {
       await w.gate;
       return seen;
     },
+    ...(combined && {
+      generationAndStates: async (names: readonly string[]) => {
+        w.reads.combined++;
+        return { generation: w.generation, states: names.includes('n1') && w.state ? [w.state] : [] };
+      },
+    }),
   });
   return { w, cache };
 }
@@ -100,5 +106,36 @@ describe('CachedBootDecider', () => {
     assert.equal(w.decisions, 1);
     const broken = new CachedBootDecider({ decide: async () => assert.fail('must not decide') }, { generation: async () => { throw new Error('db down'); }, nodeByMac: async () => undefined, bootStates: async () => [] });
     await assert.rejects(broken.decide('bb', 'ipxe'), /db down/);
+  });
+});
+
+describe('CachedBootDecider with generationAndStates (one statement per check)', () => {
+  test('a MAC already resolved costs one combined read per check; changes to the state or the generation are still seen', async () => {
+    const { w, cache } = world(state('shell'), true);
+    await cache.decide('aa', 'ipxe');
+    assert.equal(w.reads.nodeByMac, 1);
+    const before = { ...w.reads };
+    for (let i = 0; i < 5; i++) assert.equal((await cache.decide('aa', 'ipxe')).plan.reason, 'target shell');
+    assert.equal(w.decisions, 1, 'reused');
+    assert.equal(w.reads.combined - before.combined, 5, 'one combined read per request');
+    assert.equal(w.reads.generation, before.generation, 'no separate generation read');
+    assert.equal(w.reads.bootStates, before.bootStates, 'no separate state read');
+
+    w.state = state('rescue', { updatedAt: new Date(1).toISOString() });
+    assert.equal((await cache.decide('aa', 'ipxe')).plan.reason, 'target rescue', 'a new state is seen at once');
+    // A new generation: the MAC -> node answers of the old one are not trusted; the full read resolves the MAC again.
+    const resolved = w.reads.nodeByMac;
+    w.generation++;
+    assert.equal((await cache.decide('aa', 'ipxe')).plan.reason, 'target rescue');
+    assert.equal(w.reads.nodeByMac, resolved + 1, 'the MAC is looked up again in the new generation');
+    assert.equal(w.decisions, 3, 'decided again after each change, and only then');
+  });
+
+  test('an equal state in a new row object is still a hit (compared field by field)', async () => {
+    const { w, cache } = world(state('shell'), true);
+    await cache.decide('aa', 'ipxe');
+    w.state = state('shell'); // same fields, another object, as every read returns
+    await cache.decide('aa', 'ipxe');
+    assert.equal(w.decisions, 1);
   });
 });

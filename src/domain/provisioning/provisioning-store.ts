@@ -7,6 +7,12 @@ export interface BootStateRepo {
   get(node: string): Promise<BootState | undefined>;
   /** States of these nodes (absent nodes have none); all states when `nodes` is undefined. */
   list(nodes?: readonly string[]): Promise<BootState[]>;
+  /**
+   * The inventory generation and these nodes' states, read in one statement (one snapshot of both). The boot-script
+   * check (cached-boot-decider.ts) validates its cache with it: one query per request instead of two. Optional:
+   * callers fall back to reading the generation and list() apart.
+   */
+  withGeneration?(nodes: readonly string[]): Promise<{ generation: number; states: BootState[] }>;
   /** Inserts or replaces each node's state (one statement per chunk: nodeset on 10,000 nodes stays fast). */
   putMany(states: readonly BootState[]): Promise<void>;
   /** States that expired, or installs whose deadline passed while pending/installing, at `now`. */

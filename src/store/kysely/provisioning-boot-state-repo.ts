@@ -8,6 +8,9 @@ import type { BootStatesTable } from './provisioning-schema.ts';
 
 const num = (v: number | string | null) => (v === null ? null : Number(v));
 
+/** A row of the generation LEFT JOIN boot_states: the state's columns are NULL when the node has no state. */
+type GenerationAndState = { generation: number | string } & { [K in keyof Selectable<BootStatesTable>]: Selectable<BootStatesTable>[K] | null };
+
 export class KyselyBootStateRepo implements BootStateRepo {
   readonly #db: InventoryDb;
   /** One node's row, compiled on first use: the boot-script check asks for a single node per request on a quiet listener. */
@@ -33,6 +36,30 @@ export class KyselyBootStateRepo implements BootStateRepo {
     const out: BootState[] = [];
     for (const part of chunks(nodes, 1000)) out.push(...(await this.#db.selectFrom('boot_states').selectAll().where('node', 'in', part).execute()).map(toState));
     return out;
+  }
+
+  #withGenerationQuery: ((node: string | null) => CompiledQuery<GenerationAndState>) | undefined;
+
+  /** SQL: generation LEFT JOIN the nodes' states: one row with NULL state columns when none of them has a state. */
+  #generationAnd(nodes: readonly string[]) {
+    return this.#db.selectFrom('inventory_generation as g')
+      .leftJoin('boot_states as b', (j) => (nodes.length === 1 ? j.on('b.node', '=', nodes[0]!) : j.on('b.node', 'in', nodes)))
+      .select('g.generation').selectAll('b').where('g.id', '=', 1);
+  }
+
+  async withGeneration(nodes: readonly string[]): Promise<{ generation: number; states: BootState[] }> {
+    if (nodes.length > 500) throw new RangeError('withGeneration: at most 500 nodes per statement');
+    // One node (a quiet listener, one machine asking) is the hot case: compiled once. None: the join matches NULL.
+    let query: CompiledQuery<GenerationAndState>;
+    if (nodes.length <= 1) {
+      this.#withGenerationQuery ??= queryTemplate((n: string) => this.#generationAnd([n]), ['\u0000node']) as (node: string | null) => CompiledQuery<GenerationAndState>;
+      query = this.#withGenerationQuery(nodes[0] ?? null);
+    } else {
+      query = this.#generationAnd(nodes).compile() as CompiledQuery<GenerationAndState>;
+    }
+    const rows = (await this.#db.executeQuery(query)).rows;
+    if (!rows[0]) throw new Error('inventory_generation has no row: the store was not migrated');
+    return { generation: Number(rows[0].generation), states: rows.filter((r) => r.node !== null).map((r) => toState(r as Selectable<BootStatesTable>)) };
   }
 
   async putMany(states: readonly BootState[]): Promise<void> {
