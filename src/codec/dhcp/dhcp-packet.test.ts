@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readHexFixture } from '../../../test/fixtures/dhcp/read-hex-fixture.ts';
 import { DhcpDecodeError, DhcpEncodeError, decodeDhcp, encodeDhcp, withOptions, withRawOption, type DhcpPacket } from './dhcp-packet.ts';
+import { layoutOptions, optionTlvs } from './option-wire.ts';
 
 /** A BOOTREQUEST with the given option bytes (after the cookie) and optional file/sname area bytes. */
 function wire(options: number[], areas: { file?: number[]; sname?: number[]; op?: number; hlen?: number; cookie?: number[] } = {}): Buffer {
@@ -182,5 +183,17 @@ describe('encodeDhcp', () => {
   it('re-encodes a captured request to identical bytes', () => {
     const bytes = readHexFixture('ipxe-bios-discover');
     assert.deepEqual(encodeDhcp(decodeDhcp(bytes), { maxMessageSize: 1472 }), bytes);
+  });
+
+  it('writes the options field in one pass exactly as the TLVs one by one would be (empty, 1, 255, 256, 510, 511 bytes; 52 left out)', () => {
+    const sizes = [0, 1, 255, 256, 510, 511];
+    const raw = [{ code: 52, data: Uint8Array.of(3) }, ...sizes.map((n, i) => ({ code: 200 + i, data: Uint8Array.from({ length: n }, (_, k) => (k * 7 + i) & 255) }))];
+    const tlvs = raw.filter((o) => o.code !== 52).flatMap(optionTlvs);
+    const want = Buffer.concat([...tlvs, Uint8Array.of(255)]);
+    const got = layoutOptions(raw, want.length, { file: false, sname: false });
+    assert.deepEqual(Buffer.from(got.options), want);
+    assert.equal(got.file, undefined);
+    assert.throws(() => layoutOptions(raw, want.length - 1, { file: false, sname: false }), /too-big/, 'one byte short: no room, nowhere to spill');
+    assert.throws(() => layoutOptions([{ code: 255, data: new Uint8Array(0) }], 100, { file: false, sname: false }), /bad-code/);
   });
 });

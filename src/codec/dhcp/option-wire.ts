@@ -80,6 +80,15 @@ export interface AreaLayout {
  * into file then sname (RFC 2131 §4.1, option 52) when those are free. Throws 'too-big' otherwise.
  */
 export function layoutOptions(raw: readonly DhcpRawOption[], optionsRoom: number, free: { file: boolean; sname: boolean }): AreaLayout {
+  // The usual case, everything in the options field: sized first, then written into one buffer (no TLV per option).
+  let wire = 1; // END
+  for (const o of raw) {
+    if (o.code === OVERLOAD) continue;
+    if (o.code === PAD || o.code === END || o.code < 0 || o.code > 254) throw new DhcpEncodeError('bad-code', String(o.code));
+    wire += o.data.length === 0 ? 2 : o.data.length + 2 * Math.ceil(o.data.length / 255);
+  }
+  if (wire <= optionsRoom) return { options: writeTlvs(raw, wire) };
+
   const tlvs = raw.filter((o) => o.code !== OVERLOAD).flatMap(optionTlvs);
   const size = tlvs.reduce((n, t) => n + t.length, 0);
   if (size + 1 <= optionsRoom) return { options: withEnd(tlvs) };
@@ -111,3 +120,26 @@ export function layoutOptions(raw: readonly DhcpRawOption[], optionsRoom: number
 }
 
 const withEnd = (tlvs: Uint8Array[]): Uint8Array => concatBytes([...tlvs, Uint8Array.of(END)]);
+
+/** Every option but 52 as TLVs (split at 255 bytes like optionTlvs), then END, into a buffer of exactly `size` bytes. */
+function writeTlvs(raw: readonly DhcpRawOption[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const o of raw) {
+    if (o.code === OVERLOAD) continue;
+    if (o.data.length === 0) {
+      out[at++] = o.code;
+      out[at++] = 0;
+      continue;
+    }
+    for (let from = 0; from < o.data.length; from += 255) {
+      const n = Math.min(255, o.data.length - from);
+      out[at++] = o.code;
+      out[at++] = n;
+      out.set(o.data.subarray(from, from + n), at);
+      at += n;
+    }
+  }
+  out[at] = END;
+  return out;
+}
