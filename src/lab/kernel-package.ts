@@ -84,7 +84,7 @@ const DOWNLOAD_RETRY_MS = 10 * 60_000;
  * linux-image-amd64's), already in cacheDir/debs or downloaded there; when the mirror cannot be reached, the best
  * kernel package already on this machine (KERNEL_DEB_DIRS: earlier downloads, apt's own archive), said on stderr.
  */
-export async function locateKernelDeb(cacheDir: string, explicit?: string): Promise<string> {
+export async function locateKernelDeb(cacheDir: string, explicit?: string, searchDirs: readonly string[] = KERNEL_DEB_DIRS): Promise<string> {
   if (explicit) {
     if (!existsSync(explicit)) throw new Error(`kernel package ${explicit} does not exist`);
     return explicit;
@@ -106,10 +106,10 @@ export async function locateKernelDeb(cacheDir: string, explicit?: string): Prom
       writeFileSync(failedMark, `${failure}\n`);
     }
   }
-  const found = findCachedKernelDebs([debs, ...KERNEL_DEB_DIRS]);
+  const found = findCachedKernelDebs([debs, ...searchDirs]);
   const best = found[0];
   if (!best) {
-    throw new Error(`no Debian kernel package: download failed (${failure}) and none is cached in ${[debs, ...KERNEL_DEB_DIRS].join(', ')}; ` +
+    throw new Error(`no Debian kernel package: download failed (${failure}) and none is cached in ${[debs, ...searchDirs].join(', ')}; ` +
       'when the mirror is reachable run `apt-get update`, or put a linux-image-*-amd64 .deb in one of those directories');
   }
   process.stderr.write(`stage0: kernel package download failed (${failure}); using ${best.path} (${best.flavour} flavour, already on this machine)\n`);
