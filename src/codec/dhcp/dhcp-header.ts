@@ -54,6 +54,7 @@ export function readHeader(b: Uint8Array): DhcpHeader {
 
 /** A NUL-terminated string field (sname, file). */
 export function readCString(b: Uint8Array): string {
+  if (b[0] === 0) return ''; // the usual sname/file of a request: no view, no Buffer, no decoding
   const end = b.indexOf(0);
   return latin1(end < 0 ? b : b.subarray(0, end));
 }

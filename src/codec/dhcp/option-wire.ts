@@ -132,11 +132,14 @@ function writeTlvs(raw: readonly DhcpRawOption[], size: number): Uint8Array {
       out[at++] = 0;
       continue;
     }
-    for (let from = 0; from < o.data.length; from += 255) {
-      const n = Math.min(255, o.data.length - from);
+    const data = o.data;
+    for (let from = 0; from < data.length; from += 255) {
+      const n = Math.min(255, data.length - from);
       out[at++] = o.code;
       out[at++] = n;
-      out.set(o.data.subarray(from, from + n), at);
+      // Most options are a few bytes: a loop beats making a subarray view for set().
+      if (n <= 32) for (let k = 0; k < n; k++) out[at + k] = data[from + k]!;
+      else out.set(data.subarray(from, from + n), at);
       at += n;
     }
   }
