@@ -6,7 +6,7 @@
 // stage0 with the default limit on unknown MACs (all of the generator's MACs are unknown), to show that limit.
 // Two namespaces made here (DHCP only on their veth); servers on core 0, the generator on core 1.
 // Run: node --import tsx bench/dhcp-rate.ts [--rates 250,500,1000,2000,4000,8000] [--seconds 10] [--clients 10000]
-//   [--servers stage0,stage0-exclusive,stage0-default-limits,kea,kea-info,kea-memory,dnsmasq] [--generator stage0|perfdhcp] [--cpu-prof DIR] [--sqlite-times FILE]
+//   [--servers stage0,stage0-exclusive,stage0-default-limits,kea,kea-info,kea-memory,dnsmasq] [--generator stage0|perfdhcp] [--cpu-prof DIR] [--sqlite-times FILE] [--warmup-ms N]
 //   env KEA_DHCP4 / PERFDHCP: those binaries when they are not on PATH
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,8 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '10000' },
     servers: { type: 'string', default: 'stage0,stage0-default-limits,kea,kea-memory,dnsmasq' },
     generator: { type: 'string', default: 'stage0' },
+    /** stage0's dhcp.warmupMs (default: the config's default); 0 starts cold, to show what the warm-up is for. */
+    'warmup-ms': { type: 'string' },
     keep: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     /** Time inside SQLite per statement text, written to this file when stage0 exits (bench/support/sqlite-statement-times.ts). */
@@ -82,6 +84,7 @@ function startStage0(name: string, unknownRate: object | undefined, exclusive = 
       ...(unknownRate && { unknownRate }),
       // perfdhcp's clients are all unknown MACs: the default cap on OFFERs held by unknown MACs is a quarter of the pool.
       unknownOffers: { maxPerSubnet: 65_000 },
+      ...(values['warmup-ms'] !== undefined && { warmupMs: Number(values['warmup-ms']) }),
     },
   };
   writeFileSync(join(dir, `${name}.yaml`), stringify(config));

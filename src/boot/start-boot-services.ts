@@ -6,6 +6,7 @@ import type { EventSink } from '../domain/events/event-sink.ts';
 import type { InventoryService } from '../domain/services/inventory-service.ts';
 import type { LeaseStore } from './dhcp/lease-store.ts';
 import type { DhcpServiceConfig } from './dhcp/dhcp-config.ts';
+import { warmDhcpPath } from './dhcp/dhcp-warmup.ts';
 import { DhcpService } from './dhcp/dhcp-service.ts';
 import { DhcpListener } from '../net/dhcp-listener.ts';
 import { startTftpServer } from '../net/tftp-listener.ts';
@@ -91,6 +92,10 @@ export async function startBootServices(d: BootServiceDeps): Promise<RunningBoot
           reservedIps: async () => (await inventoryView()).reservedIps,
         },
       });
+      if (config.dhcp.warmupMs > 0) {
+        const w = await warmDhcpPath(config.dhcp.warmupMs);
+        logger.info({ svc: 'dhcp', exchanges: w.exchanges, ms: Math.round(w.ms) }, 'DHCP packet path warmed up on synthetic clients');
+      }
       const listener = new DhcpListener({ service, receiveBufferBytes: config.dhcp.receiveBufferBytes, log: logger.child({ svc: 'dhcp' }) });
       await listener.start();
       closers.push(async () => {

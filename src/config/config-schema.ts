@@ -101,6 +101,11 @@ export const ConfigSchema = Type.Object(
         subnets: Type.Array(Subnet, { default: [] }),
         /** Kernel receive buffer per DHCP socket: room for a rack's burst of DISCOVERs (capped by net.core.rmem_max). */
         receiveBufferBytes: Type.Integer({ minimum: 65_536, maximum: 256 * 1024 * 1024, default: 4 * 1024 * 1024 }),
+        /**
+         * Before the DHCP sockets open, run the packet path on synthetic clients for up to this long (ms; 0: off), so a
+         * controller restarted into a storm answers at full speed from its first packet (dhcp-warmup.ts).
+         */
+        warmupMs: Type.Integer({ minimum: 0, maximum: 30_000, default: 1000 }),
         /** Packets from MACs not in the inventory (known nodes are never limited): per MAC, and all of them together. */
         unknownRate: Type.Object(
           {

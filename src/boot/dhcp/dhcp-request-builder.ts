@@ -1,4 +1,5 @@
-// Builds client-side DHCP requests (what firmware sends) for tests and the e2e raw client; not used by the server.
+// Builds client-side DHCP requests (what firmware sends) for tests, the e2e raw client and the start-up warm-up
+// (dhcp-warmup.ts, synthetic clients on a throwaway service); the server never answers with these.
 import { encodeDhcp, withOptions, withRawOption, type DhcpMessageType, type DhcpPacket } from '../../codec/dhcp/dhcp-packet.ts';
 
 export interface ClientRequest {
