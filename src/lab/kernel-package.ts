@@ -61,18 +61,22 @@ export interface CachedKernelDeb {
   flavour: 'generic' | 'cloud';
 }
 
-const versionKey = (f: string): number[] => (KERNEL_DEB.exec(f)?.[1] ?? '0').split(/[.-]/).map(Number);
 const newer = (a: number[], b: number[]): number => {
   for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) - (b[i] ?? 0);
   return 0;
 };
 
-/** Kernel packages found in dirs, best first: generic before cloud (it drives more hardware), then newest. */
+/** Kernel packages found in dirs (each read once), best first: generic before cloud (it drives more hardware), then newest. */
 export function findCachedKernelDebs(dirs: readonly string[]): CachedKernelDeb[] {
-  const found = dirs.filter((d) => existsSync(d)).flatMap((d) =>
-    readdirSync(d).filter((f) => KERNEL_DEB.test(f)).map((f) => ({ f, path: join(d, f), flavour: KERNEL_DEB.exec(f)?.[2] ? ('cloud' as const) : ('generic' as const) })),
-  );
-  found.sort((x, y) => (x.flavour === y.flavour ? newer(versionKey(y.f), versionKey(x.f)) : x.flavour === 'generic' ? -1 : 1));
+  const found: (CachedKernelDeb & { version: number[] })[] = [];
+  for (const d of new Set(dirs)) {
+    if (!existsSync(d)) continue;
+    for (const f of readdirSync(d)) {
+      const m = KERNEL_DEB.exec(f);
+      if (m) found.push({ path: join(d, f), flavour: m[2] ? 'cloud' : 'generic', version: m[1]!.split(/[.-]/).map(Number) });
+    }
+  }
+  found.sort((x, y) => (x.flavour === y.flavour ? newer(y.version, x.version) : x.flavour === 'generic' ? -1 : 1));
   return found.map(({ path, flavour }) => ({ path, flavour }));
 }
 
@@ -93,8 +97,9 @@ export async function locateKernelDeb(cacheDir: string, explicit?: string, searc
   mkdirSync(debs, { recursive: true });
   const failedMark = join(debs, '.download-failed');
   let failure: string;
-  if (existsSync(failedMark) && Date.now() - statSync(failedMark).mtimeMs < DOWNLOAD_RETRY_MS) {
-    failure = `${readFileSync(failedMark, 'utf8').trim()} (at ${statSync(failedMark).mtime.toISOString()}; not retried for ${DOWNLOAD_RETRY_MS / 60_000} min)`;
+  const failedAt = existsSync(failedMark) ? statSync(failedMark).mtime : undefined;
+  if (failedAt && Date.now() - failedAt.getTime() < DOWNLOAD_RETRY_MS) {
+    failure = `${readFileSync(failedMark, 'utf8').trim()} (at ${failedAt.toISOString()}; not retried for ${DOWNLOAD_RETRY_MS / 60_000} min)`;
   } else {
     try {
       const deb = await downloadKernelDeb(debs, await chooseKernelPackage());

@@ -120,14 +120,10 @@ export class CachedBootDecider implements BootDecider {
     // generation is still the same, the MAC -> node answers stand and the states are of that same snapshot;
     // otherwise the full read below starts over.
     if (this.facts.generationAndStates && macs.every((m) => this.#nodes.has(m))) {
-      const nodeOf = macs.map((m) => this.#nodes.get(m) ?? undefined);
-      const names = [...new Set(nodeOf.filter((n): n is string => n !== undefined))];
+      const { nodeOf, names } = this.#resolved(macs);
       if (names.length <= CHUNK) {
         const { generation, states } = await this.facts.generationAndStates(names);
-        if (generation === this.#generation) {
-          const byNode = new Map(states.map((st) => [st.node, st]));
-          return nodeOf.map((node) => ({ generation, node, state: node === undefined ? undefined : byNode.get(node) }));
-        }
+        if (generation === this.#generation) return seenOf(generation, nodeOf, new Map(states.map((st) => [st.node, st])));
       }
     }
     const generation = await this.facts.generation();
@@ -141,12 +137,21 @@ export class CachedBootDecider implements BootDecider {
       // the generation, and the next check drops it.
       if (!this.#nodes.has(mac)) this.#nodes.set(mac, (await this.facts.nodeByMac(mac))?.name ?? null);
     }
-    const nodeOf = macs.map((m) => this.#nodes.get(m) ?? undefined);
+    const { nodeOf, names } = this.#resolved(macs);
     // A flood of random MACs must not grow memory: start over (lookups are repeated, answers stay right).
     if (this.#nodes.size > MAX_ENTRIES) this.#nodes.clear();
-    const names = [...new Set(nodeOf.filter((n): n is string => n !== undefined))];
     const states = new Map<string, BootState>();
     for (let i = 0; i < names.length; i += CHUNK) for (const s of await this.facts.bootStates(names.slice(i, i + CHUNK))) states.set(s.node, s);
-    return nodeOf.map((node) => ({ generation, node, state: node === undefined ? undefined : states.get(node) }));
+    return seenOf(generation, nodeOf, states);
   }
+
+  /** Each MAC's node from the MAC -> node map (undefined: unknown), and the distinct node names among them. */
+  #resolved(macs: readonly string[]): { nodeOf: (string | undefined)[]; names: string[] } {
+    const nodeOf = macs.map((m) => this.#nodes.get(m) ?? undefined);
+    return { nodeOf, names: [...new Set(nodeOf.filter((n): n is string => n !== undefined))] };
+  }
+}
+
+function seenOf(generation: number, nodeOf: readonly (string | undefined)[], states: ReadonlyMap<string, BootState>): Seen[] {
+  return nodeOf.map((node) => ({ generation, node, state: node === undefined ? undefined : states.get(node) }));
 }

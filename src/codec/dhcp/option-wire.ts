@@ -90,8 +90,6 @@ export function layoutOptions(raw: readonly DhcpRawOption[], optionsRoom: number
   if (wire <= optionsRoom) return { options: writeTlvs(raw, wire) };
 
   const tlvs = raw.filter((o) => o.code !== OVERLOAD).flatMap(optionTlvs);
-  const size = tlvs.reduce((n, t) => n + t.length, 0);
-  if (size + 1 <= optionsRoom) return { options: withEnd(tlvs) };
 
   // Overload: option 52 first, then first-fit by decreasing size over options, file, sname; the
   // instances of one code keep their order across areas (a reader concatenates them in that order),
@@ -105,7 +103,7 @@ export function layoutOptions(raw: readonly DhcpRawOption[], optionsRoom: number
     const code = t[0] ?? 0;
     let area = lastArea.get(code) ?? 0;
     while (area < 3 && t.length > (left[area] ?? -1)) area++;
-    if (area >= 3) throw new DhcpEncodeError('too-big', `${size + 1} bytes of options, room for ${optionsRoom} (+file/sname)`);
+    if (area >= 3) throw new DhcpEncodeError('too-big', `${wire} bytes of options, room for ${optionsRoom} (+file/sname)`);
     placed[i] = area;
     left[area]! -= t.length;
     lastArea.set(code, area);
