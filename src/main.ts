@@ -113,6 +113,7 @@ export async function startStage0(config: Readonly<Config>, logger: Logger = pin
       ...(tls && { tlsFingerprint: tls.fingerprint256 }),
       async close() {
         for (const close of closers.reverse()) await close();
+        await leases.settled?.().catch(() => undefined); // a failed write already failed its caller
         await events.flush();
         await store.close();
       },

@@ -3,6 +3,8 @@ import type { LeaseStore } from '../boot/dhcp/lease-store.ts';
 import type { InventoryStore } from './inventory-store.ts';
 import { KyselyInventoryStore } from './kysely/kysely-inventory-store.ts';
 import { SqlLeaseStore } from './kysely/lease-store-sql.ts';
+import { SqlLeaseJournal } from './kysely/lease-journal-sql.ts';
+import { JournaledLeaseStore } from '../boot/dhcp/journaled-lease-store.ts';
 import { KyselyProvisioningStore } from './kysely/provisioning-store.ts';
 import type { ProvisioningStore } from '../domain/provisioning/provisioning-store.ts';
 import { kyselyAuthStore } from './kysely/auth-store-sql.ts';
@@ -33,5 +35,8 @@ export async function openStore(cfg: StoreConfig): Promise<InventoryStore> {
 /** Inventory and leases over one connection (SQLite) or one pool (PostgreSQL). */
 export async function openStores(cfg: StoreConfig): Promise<OpenedStores> {
   const db = cfg.kind === 'sqlite' ? await openSqliteDatabase(cfg.path, { exclusive: cfg.exclusive ?? false }) : await openPostgresDatabase(cfg.url);
-  return { inventory: new KyselyInventoryStore(db), leases: new SqlLeaseStore(db), provisioning: new KyselyProvisioningStore(db), auth: kyselyAuthStore(db), discovery: kyselyDiscoveryStore(db) };
+  // One controller owns a SQLite file: its leases can live in memory with the table as their journal. Several
+  // controllers share PostgreSQL: each must see the others' leases, so they stay in the database.
+  const leases = cfg.kind === 'sqlite' ? await JournaledLeaseStore.open(new SqlLeaseJournal(db)) : new SqlLeaseStore(db);
+  return { inventory: new KyselyInventoryStore(db), leases, provisioning: new KyselyProvisioningStore(db), auth: kyselyAuthStore(db), discovery: kyselyDiscoveryStore(db) };
 }

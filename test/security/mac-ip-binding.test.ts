@@ -18,20 +18,22 @@ describe('boot script and generated configs only for the address a MAC holds', (
   let tftpPort: number;
   before(async () => {
     tftpPort = await freeUdpPort();
+    // B's lease, written as the DHCP service would, in the database the server then opens (it reads leases at start).
+    const seedLease = async (dataDir: string) => {
+      const { inventory, leases } = await openStores({ kind: 'sqlite', path: path.join(dataDir, 'stage0.db') });
+      try {
+        await leases.bind({ ip: '10.0.0.66', mac: B.mac, subnet: '10.0.0.0/24', expiresAt: Date.now() + 3_600_000, node: B.name }, Date.now());
+      } finally {
+        await inventory.close();
+      }
+    };
     s = await startTestServer('sqlite', {
       boot: { httpBase: 'http://10.0.0.1:8080', default: { kernel: 'vmlinuz', initrd: 'initrd.gz', cmdline: 'console=ttyS0' } },
       tftp: { enabled: true, listen: '127.0.0.1', port: tftpPort },
       // DHCP off, but its subnets are where the guard looks for leases.
       dhcp: { mode: 'off', subnets: [{ cidr: '10.0.0.0/24' }] },
-    });
+    }, seedLease);
     for (const n of [A, B]) assert.equal((await call(s.url, 'POST', '/api/v1/nodes', { name: n.name, macs: [n.mac] })).status, 201);
-    // B's lease, written as the DHCP service would (same database, second connection).
-    const { inventory, leases } = await openStores({ kind: 'sqlite', path: path.join(s.dataDir, 'stage0.db') });
-    try {
-      await leases.bind({ ip: '10.0.0.66', mac: B.mac, subnet: '10.0.0.0/24', expiresAt: Date.now() + 3_600_000, node: B.name }, Date.now());
-    } finally {
-      await inventory.close();
-    }
   });
   after(() => s?.stop());
 

@@ -30,10 +30,15 @@ export function testTokenFor(base: string | undefined): string | undefined {
   return base === undefined ? undefined : servers.get(new URL(base).origin)?.token;
 }
 
-export async function startTestServer(kind: StoreKind, extra: Record<string, unknown> = {}): Promise<TestServer> {
+/**
+ * `seed` runs on the server's data directory before the server opens it: what must be in the database from the start
+ * (a SQLite server keeps its leases in memory, so a lease written beside a running server is not seen).
+ */
+export async function startTestServer(kind: StoreKind, extra: Record<string, unknown> = {}, seed?: (dataDir: string) => Promise<void>): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 's0-api-'));
   const pg = kind === 'postgres' ? await startPostgres() : undefined;
   const config = validateConfig({ dataDir, api: { listen: '127.0.0.1', port: 0 }, store: pg ? { kind: 'postgres', url: pg.url } : { kind: 'sqlite' }, ...extra });
+  await seed?.(dataDir);
   const running = await startStage0(config, pino({ level: process.env.STAGE0_TEST_LOG ?? 'silent' }));
   const origin = new URL(running.url).origin;
   try {

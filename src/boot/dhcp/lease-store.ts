@@ -62,6 +62,8 @@ export interface LeaseStore {
   oldestFree(subnet: string, now: number, limit: number): Promise<Lease[]>;
   /** Live OFFERs (offered, not expired) in the subnet to MACs that are not inventory nodes. */
   countUnknownOffers(subnet: string, now: number): Promise<number>;
+  /** Resolves once every change begun so far is durable or failed (shutdown: before the database closes). */
+  settled?(): Promise<void>;
 }
 
 /** True when the row keeps the address from anyone but `lease.mac` (declined: from everyone). */

@@ -1,21 +1,26 @@
-// In-memory LeaseStore: for tests and for running without a database (leases die with the process).
+// In-memory LeaseStore: the leases themselves for JournaledLeaseStore (SQLite), and a store of its own for tests and
+// for running without a database (then leases die with the process).
 import { conflict } from '../../domain/errors.ts';
 import { ipToInt } from './ipv4.ts';
 import { isHeld, type Lease, type LeaseClaim, type LeaseState, type LeaseStore } from './lease-store.ts';
+
+/** Called before a row changes, with the row as it was (undefined: there was none), so a journal can follow. */
+export type LeaseRowObserver = (ip: string, before: Lease | undefined) => void;
 
 export class MemoryLeaseStore implements LeaseStore {
   readonly #byIp = new Map<string, Lease>();
   /** `${subnet} ${mac}` -> ip of the MAC's non-declined lease (invariant 2 makes it unique). */
   readonly #byMac = new Map<string, string>();
+  readonly #observe: LeaseRowObserver | undefined;
 
-  /** `initial`: rows to start from (what a persistent store would reload). */
-  constructor(initial: readonly Lease[] = []) {
+  /** `initial`: rows to start from (what a persistent store reloads); `observe`: told of every row change. */
+  constructor(initial: readonly Lease[] = [], observe?: LeaseRowObserver) {
     for (const l of initial) this.#put({ ...l });
+    this.#observe = observe;
   }
 
   async getByIp(ip: string): Promise<Lease | undefined> {
-    const l = this.#byIp.get(ip);
-    return l && { ...l };
+    return this.row(ip);
   }
 
   async getByMac(mac: string, subnet: string): Promise<Lease | undefined> {
@@ -24,36 +29,27 @@ export class MemoryLeaseStore implements LeaseStore {
   }
 
   async offer(claim: LeaseClaim, now: number): Promise<Lease> {
-    return this.#hold(claim, 'offered', now);
+    return this.hold(claim, 'offered', now);
   }
 
   async bind(claim: LeaseClaim, now: number): Promise<Lease> {
-    return this.#hold(claim, 'bound', now);
+    return this.hold(claim, 'bound', now);
   }
 
   async release(ip: string, mac: string, now: number): Promise<boolean> {
-    return this.#transition(ip, mac, now, 'released', now);
+    return this.transition(ip, mac, now, 'released', now);
   }
 
   async withdrawOffer(ip: string, mac: string, now: number): Promise<boolean> {
-    return this.#transition(ip, mac, now, 'released', now, ['offered']);
+    return this.transition(ip, mac, now, 'released', now, ['offered']);
   }
 
   async decline(ip: string, mac: string, until: number, now: number): Promise<boolean> {
-    return this.#transition(ip, mac, now, 'declined', until);
+    return this.transition(ip, mac, now, 'declined', until);
   }
 
   async expire(now: number): Promise<Lease[]> {
-    const gone: Lease[] = [];
-    for (const [ip, l] of this.#byIp) {
-      if (l.expiresAt > now) continue;
-      if (l.state === 'declined') this.#byIp.delete(ip); // declined rows are not in #byMac
-      else if (l.state === 'offered' || l.state === 'bound') {
-        gone.push({ ...l });
-        l.state = 'expired';
-      }
-    }
-    return gone;
+    return this.expireNow(now);
   }
 
   async list(filter: { subnet?: string } = {}): Promise<Lease[]> {
@@ -64,12 +60,19 @@ export class MemoryLeaseStore implements LeaseStore {
       .map(([, l]) => ({ ...l }));
   }
 
+  /** One pass keeping the `limit` best (a DISCOVER in a pool with no never-used address left calls this). */
   async oldestFree(subnet: string, now: number, limit: number): Promise<Lease[]> {
-    return [...this.#byIp.values()]
-      .filter((l) => l.subnet === subnet && !isHeld(l, now))
-      .sort((a, b) => a.expiresAt - b.expiresAt || ipToInt(a.ip) - ipToInt(b.ip))
-      .slice(0, limit)
-      .map((l) => ({ ...l }));
+    const best: Array<{ l: Lease; n: number }> = [];
+    for (const l of this.#byIp.values()) {
+      if (l.subnet !== subnet || isHeld(l, now)) continue;
+      const n = ipToInt(l.ip);
+      if (best.length === limit && !before(l, n, best[limit - 1]!)) continue;
+      let i = best.length === limit ? limit - 1 : best.length;
+      while (i > 0 && before(l, n, best[i - 1]!)) i--;
+      best.splice(i, 0, { l, n });
+      if (best.length > limit) best.pop();
+    }
+    return best.map(({ l }) => ({ ...l }));
   }
 
   async countUnknownOffers(subnet: string, now: number): Promise<number> {
@@ -78,28 +81,67 @@ export class MemoryLeaseStore implements LeaseStore {
     return n;
   }
 
+  /** A copy of the address's row, if any. */
+  row(ip: string): Lease | undefined {
+    const l = this.#byIp.get(ip);
+    return l && { ...l };
+  }
+
   /** Check and write with no await in between: that is what makes this store atomic. */
-  #hold(claim: LeaseClaim, state: LeaseState, now: number): Lease {
+  hold(claim: LeaseClaim, state: LeaseState, now: number): Lease {
     const cur = this.#byIp.get(claim.ip);
     if (cur && isHeld(cur, now) && (cur.mac !== claim.mac || cur.state === 'declined')) {
       throw conflict(`address ${claim.ip} is held by ${cur.state === 'declined' ? 'a decline' : cur.mac}`, 'ip');
     }
     const previous = this.#macRow(claim.mac, claim.subnet);
-    if (previous && previous.ip !== claim.ip) this.#byIp.delete(previous.ip);
+    if (previous && previous.ip !== claim.ip) {
+      this.#observe?.(previous.ip, { ...previous });
+      this.#byIp.delete(previous.ip);
+    }
     if (cur && cur.mac !== claim.mac && cur.state !== 'declined') this.#byMac.delete(macKey(cur));
+    this.#observe?.(claim.ip, cur && { ...cur });
     const lease: Lease = { ...claim, state };
     this.#put(lease);
     return { ...lease };
   }
 
   /** Changes `mac`'s live lease of `ip` when its state is one of `from`, as the SQL store's conditional UPDATE. */
-  #transition(ip: string, mac: string, now: number, state: LeaseState, expiresAt: number, from: LeaseState[] = ['offered', 'bound']): boolean {
+  transition(ip: string, mac: string, now: number, state: LeaseState, expiresAt: number, from: readonly LeaseState[] = ['offered', 'bound']): boolean {
     const cur = this.#byIp.get(ip);
     if (!cur || cur.mac !== mac || !from.includes(cur.state) || cur.expiresAt <= now) return false;
+    this.#observe?.(ip, { ...cur });
     cur.state = state;
     cur.expiresAt = expiresAt;
     if (state === 'declined') this.#byMac.delete(macKey(cur));
     return true;
+  }
+
+  /** Offered/bound leases past expiry become 'expired' (returned as they were); declined rows past their hold go. */
+  expireNow(now: number): Lease[] {
+    const gone: Lease[] = [];
+    for (const [ip, l] of this.#byIp) {
+      if (l.expiresAt > now) continue;
+      if (l.state === 'declined') {
+        this.#observe?.(ip, { ...l });
+        this.#byIp.delete(ip); // declined rows are not in #byMac
+      } else if (l.state === 'offered' || l.state === 'bound') {
+        this.#observe?.(ip, { ...l });
+        gone.push({ ...l });
+        l.state = 'expired';
+      }
+    }
+    return gone;
+  }
+
+  /** Puts rows back as they were (undefined: no row), unobserved: a journal undoing what it could not write. */
+  restore(rows: ReadonlyMap<string, Lease | undefined>): void {
+    for (const [ip, l] of rows) {
+      if (l) this.#byIp.set(ip, { ...l });
+      else this.#byIp.delete(ip);
+    }
+    // Rare (a failed commit): rebuilding the MAC index whole is simpler to trust than patching it row by row.
+    this.#byMac.clear();
+    for (const l of this.#byIp.values()) if (l.state !== 'declined') this.#byMac.set(macKey(l), l.ip);
   }
 
   #macRow(mac: string, subnet: string): Lease | undefined {
@@ -114,3 +156,5 @@ export class MemoryLeaseStore implements LeaseStore {
 }
 
 const macKey = (l: Pick<Lease, 'mac' | 'subnet'>): string => `${l.subnet} ${l.mac}`;
+/** Reuse order: freed longest ago first, then by address. */
+const before = (l: Lease, n: number, o: { l: Lease; n: number }): boolean => l.expiresAt < o.l.expiresAt || (l.expiresAt === o.l.expiresAt && n < o.n);

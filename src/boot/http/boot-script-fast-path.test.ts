@@ -54,7 +54,16 @@ for (const kind of ['sqlite', 'postgres'] as const) describe(`boot script: lean 
   let pg: PostgresServer | undefined;
   let bootUrl: string;
   /** Another handle on the same database: what a second controller would write through. */
-  const otherController = () => openStores(pg ? { kind: 'postgres', url: pg.url } : { kind: 'sqlite', path: path.join(s.dataDir, 'stage0.db') });
+  const otherController = (dataDir: string) => openStores(pg ? { kind: 'postgres', url: pg.url } : { kind: 'sqlite', path: path.join(dataDir, 'stage0.db') });
+  /** f4's MAC holds 10.11.0.5 by a DHCP lease of ours: a request from 127.0.0.1 for its script is refused. */
+  const leaseGuarded = async (dataDir: string) => {
+    const second = await otherController(dataDir);
+    try {
+      await second.leases.bind({ ip: '10.11.0.5', mac: MAC.guarded, subnet: '10.11.0.0/24', expiresAt: Date.now() + 3_600_000 }, Date.now());
+    } finally {
+      await second.inventory.close();
+    }
+  };
   const api = (m: string, p: string, b?: unknown) => call(s.url, m, `/api/v1${p}`, b);
   const eventsAfter = async (id: number, kind: string) =>
     (await api('GET', `/events?after=${id}&kind=${kind}`)).body.items as { id: number; node: string | null; details: Record<string, unknown> }[];
@@ -69,7 +78,9 @@ for (const kind of ['sqlite', 'postgres'] as const) describe(`boot script: lean 
       boot: { httpBase: 'http://10.0.0.1:8080', http: { enabled: true, listen: '127.0.0.1', port: bootPort }, default: { kernel: 'env/vmlinuz', initrd: 'env/initrd.gz', cmdline: 'console=ttyS0' } },
       // The guard's lease facts come from these subnets; DHCP itself stays off.
       dhcp: { subnets: [{ cidr: '10.11.0.0/24' }] },
-    });
+      // SQLite: one controller owns the leases and reads them at start, so the lease is there before it starts;
+      // PostgreSQL: another controller writes it while this one runs (below).
+    }, pg ? undefined : leaseGuarded);
     bootUrl = `http://127.0.0.1:${bootPort}`;
     assert.match(s.url, /^http:/, 'the API listener must be plain HTTP for the comparison');
     assert.equal((await api('POST', '/profiles', { name: 'p1', kernel: 'p1/vmlinuz', initrd: 'p1/initrd.img', cmdline: 'console=ttyS0' })).status, 201);
@@ -77,13 +88,7 @@ for (const kind of ['sqlite', 'postgres'] as const) describe(`boot script: lean 
       assert.equal((await api('POST', '/nodes', { name: `f${i}`, macs: [MAC[key]] })).status, 201);
     for (const [node, target] of [['f1', 'boot'], ['f2', 'shell'], ['f3', 'osimage=p1'], ['f4', 'osimage=p1']])
       assert.equal((await api('POST', '/nodeset', { noderange: node, target })).status, 200);
-    // f4's MAC holds 10.11.0.5 by a DHCP lease of ours: a request from 127.0.0.1 for its script is refused.
-    const second = await otherController();
-    try {
-      await second.leases.bind({ ip: '10.11.0.5', mac: MAC.guarded, subnet: '10.11.0.0/24', expiresAt: Date.now() + 3_600_000 }, Date.now());
-    } finally {
-      await second.inventory.close();
-    }
+    if (pg) await leaseGuarded(s.dataDir);
   });
   after(async () => {
     await s?.stop();
@@ -158,7 +163,7 @@ for (const kind of ['sqlite', 'postgres'] as const) describe(`boot script: lean 
     const get = async (m: string) => (await raw(bootUrl, 'GET', `/boot.ipxe?mac=${m}`)).body;
     for (let i = 0; i < 3; i++) assert.match(await get(MAC.shell), /stage0\.mode=shell/);
     for (let i = 0; i < 3; i++) assert.match(await get(MAC.none), /\nexit 1\n/);
-    const other = await otherController();
+    const other = await otherController(s.dataDir);
     try {
       // A boot state changed by the other controller: f2 from shell to rescue.
       const st = (await other.provisioning.bootStates.get('f2'))!;
@@ -176,7 +181,7 @@ for (const kind of ['sqlite', 'postgres'] as const) describe(`boot script: lean 
   });
 
   test('withGeneration reads what generation() and list() read apart, for no node, one, several and an absent one', async () => {
-    const other = await otherController();
+    const other = await otherController(s.dataDir);
     try {
       const byNode = (a: readonly { node: string }[]) => [...a].sort((x, y) => x.node.localeCompare(y.node));
       for (const nodes of [[], ['f2'], ['f0'], ['f2', 'f4', 'f0', 'no-such-node']]) {

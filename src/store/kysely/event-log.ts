@@ -5,7 +5,7 @@ import type { EventLog, EventQuery } from '../inventory-store.ts';
 import { chunks, inTransaction, nowIso, type InventoryDb } from './in-transaction.ts';
 import { decodeDetails, encodeDetails } from './json-text.ts';
 import type { Selectable } from 'kysely';
-import { queryTemplate, type CompiledQuery } from './query-template.ts';
+import { perLength, rowsOf, type CompiledQuery } from './query-template.ts';
 import type { EventsTable } from './schema.ts';
 
 /** query() returns at most this many events unless asked for fewer; page on with afterId. */
@@ -18,11 +18,12 @@ const COLUMNS = ['time', 'actor', 'node', 'kind', 'details'] as const;
 
 export class KyselyEventLog implements EventLog {
   readonly #db: InventoryDb;
-  /** record()'s insert of n rows, compiled once per n: building 200 rows' operation tree cost more than the insert. */
-  readonly #inserts = new Map<number, (...values: Array<string | null>) => CompiledQuery>();
+  /** record()'s insert, compiled once per row count: building 200 rows' operation tree cost more than the insert. */
+  readonly #insert: (values: ReadonlyArray<string | null>) => CompiledQuery;
 
   constructor(db: InventoryDb) {
     this.#db = db;
+    this.#insert = perLength((v) => db.insertInto('events').values(rowsOf(COLUMNS, v) as EventRow[]));
   }
 
   /** Appends in order, in one transaction; ids increase in the given order. */
@@ -43,20 +44,8 @@ export class KyselyEventLog implements EventLog {
     if (events.length === 0) return;
     const rows = eventRows(events);
     await inTransaction(this.#db, async (trx) => {
-      for (const part of chunks(rows, CHUNK)) await trx.executeQuery(this.#insertOf(part.length)(...part.flatMap((r) => COLUMNS.map((c) => r[c]))));
+      for (const part of chunks(rows, CHUNK)) await trx.executeQuery(this.#insert(part.flatMap((r) => COLUMNS.map((c) => r[c]))));
     });
-  }
-
-  #insertOf(n: number): (...values: Array<string | null>) => CompiledQuery {
-    let q = this.#inserts.get(n);
-    if (!q) {
-      // Values row by row in COLUMNS order, as record() passes them.
-      const sentinels = Array.from({ length: n * COLUMNS.length }, (_, i) => `\u0000ev${i}`);
-      const row = (v: string[], r: number) => Object.fromEntries(COLUMNS.map((c, k) => [c, v[r * COLUMNS.length + k]!])) as EventRow;
-      q = queryTemplate((...v: string[]) => this.#db.insertInto('events').values(Array.from({ length: n }, (_, r) => row(v, r))), sentinels);
-      this.#inserts.set(n, q);
-    }
-    return q;
   }
 
   async query(q: EventQuery = {}): Promise<StoredEvent[]> {

@@ -221,7 +221,7 @@ export class SqlLeaseStore implements LeaseStore {
   }
 }
 
-function toLease(r: Selectable<LeasesTable>): Lease {
+export function toLease(r: Selectable<LeasesTable>): Lease {
   const lease: Lease = { ip: r.ip, mac: r.mac, subnet: r.subnet, state: r.state, expiresAt: Number(r.expires_at) };
   if (r.client_id !== null) lease.clientId = r.client_id;
   if (r.node !== null) lease.node = r.node;

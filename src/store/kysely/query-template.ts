@@ -19,3 +19,27 @@ export function queryTemplate<A extends readonly (string | number)[], R>(build: 
 type Nullable<A extends readonly unknown[]> = { [K in keyof A]: A[K] | null };
 
 export { CompiledQuery };
+
+/**
+ * A statement over a list whose length varies (the rows of a multi-row INSERT, the members of an IN), compiled once
+ * per length: `build` gets that many sentinels and lays them out; the returned function takes the values in the
+ * same order.
+ */
+export function perLength<R>(build: (values: string[]) => Compilable<R>): (values: ReadonlyArray<string | number | null>) => CompiledQuery<R> {
+  const byLength = new Map<number, (...values: Array<string | null>) => CompiledQuery<R>>();
+  return (values) => {
+    let q = byLength.get(values.length);
+    if (!q) {
+      const sentinels = Array.from({ length: values.length }, (_, i) => `\u0000v${i}`);
+      q = queryTemplate((...v: string[]) => build(v), sentinels);
+      byLength.set(values.length, q);
+    }
+    return q(...(values as Array<string | null>));
+  };
+}
+
+/** `values` laid out row by row in `columns` order, as objects for kysely's `.values()`. */
+export function rowsOf<C extends string>(columns: readonly C[], values: readonly string[]): Array<Record<C, string>> {
+  return Array.from({ length: values.length / columns.length }, (_, r) =>
+    Object.fromEntries(columns.map((c, k) => [c, values[r * columns.length + k]!])) as Record<C, string>);
+}

@@ -60,7 +60,7 @@ describe('SQLite store', () => {
     await store.close();
   });
 
-  runLeaseStoreContract('sqlite file (kysely)', async () => {
+  runLeaseStoreContract('sqlite file (leases in memory, the table as journal)', async () => {
     const path = nextFile();
     const first = await openStores({ kind: 'sqlite', path });
     const opened: InventoryStore[] = [first.inventory];
