@@ -25,11 +25,27 @@ const HOUR = 3_600_000;
 const mac = (i: number) => `02:71:00:00:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`;
 const ip = (i: number) => `10.71.${i >> 8}.${i & 255}`;
 const claim = (i: number, m = i, expiresAt = T0 + HOUR) => ({ ip: ip(i), mac: mac(m), subnet: NET, expiresAt });
-/** The table as another connection sees it: what is on disk, not what the store holds. */
+/**
+ * The leases as another connection sees them, what a restart would find: the table overlaid with the log's last
+ * change of each address (state null: gone). Plain SQL, apart from the journal's own fold.
+ */
 const onDisk = (file: string) => {
   const other = new Database(file, { readonly: true });
   try {
-    return other.prepare('select ip, mac, state from leases order by ip').all() as Array<{ ip: string; mac: string; state: string }>;
+    return other.prepare(`select ip, mac, state from (
+        select ip, mac, state from leases where ip not in (select ip from lease_log)
+        union all
+        select ip, mac, state from lease_log l where seq = (select max(seq) from lease_log m where m.ip = l.ip) and state is not null
+      ) order by ip`).all() as Array<{ ip: string; mac: string; state: string }>;
+  } finally {
+    other.close();
+  }
+};
+const counts = (file: string) => {
+  const other = new Database(file, { readonly: true });
+  try {
+    const n = (t: string) => (other.prepare(`select count(*) as n from ${t}`).get() as { n: number }).n;
+    return { table: n('leases'), log: n('lease_log') };
   } finally {
     other.close();
   }
@@ -70,6 +86,7 @@ describe('JournaledLeaseStore over SQLite', () => {
       const commits = statements.filter((s) => /^commit/i.test(s)).length;
       assert.ok(commits >= 1 && commits <= 3, `${commits} commits for 200 binds`);
       assert.equal(statements.filter((s) => /^select/i.test(s)).length, 0, 'no reads: the leases are in memory');
+      assert.deepEqual(statements.filter((s) => /^(insert|update|delete)/i.test(s) && !/^insert into "lease_log"/i.test(s)), [], 'only appends to the log');
     } finally {
       await db.destroy();
     }
@@ -116,7 +133,7 @@ describe('JournaledLeaseStore over SQLite', () => {
       const s = await JournaledLeaseStore.open(new SqlLeaseJournal(db));
       await s.bind(claim(1), T0);
       // A real failure inside SQLite for the address 10.71.0.9, as a full disk would give.
-      await sql`create trigger refuse before insert on leases when new.ip = ${sql.lit(ip(9))} begin select raise(abort, 'disk full'); end`.execute(db);
+      await sql`create trigger refuse before insert on lease_log when new.ip = ${sql.lit(ip(9))} begin select raise(abort, 'disk full'); end`.execute(db);
       const outcomes = await Promise.allSettled([s.bind(claim(9), T0), s.bind(claim(10), T0), s.release(ip(1), mac(1), T0)]);
       assert.deepEqual(outcomes.map((o) => o.status), ['rejected', 'rejected', 'rejected']);
       assert.match(String((outcomes[0] as PromiseRejectedResult).reason), /disk full/);
@@ -128,6 +145,71 @@ describe('JournaledLeaseStore over SQLite', () => {
       await sql`drop trigger refuse`.execute(db);
       assert.equal((await s.bind(claim(10), T0)).state, 'bound');
       assert.deepEqual(onDisk(file).map((r) => r.ip), [ip(1), ip(10)]);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
+
+describe('SqlLeaseJournal folds its log into the table', () => {
+  it('every foldEvery changes, after the write that crossed it: the log empties into the table, drops included', async () => {
+    const file = nextFile();
+    const db = await openSqliteDatabase(file);
+    try {
+      const s = await JournaledLeaseStore.open(new SqlLeaseJournal(db, { foldEvery: 50 }));
+      await Promise.all(Array.from({ length: 30 }, (_, i) => s.offer(claim(i + 1), T0)));
+      assert.deepEqual(counts(file), { table: 0, log: 30 }, 'below the mark: appended only');
+      // 30 binds of the same addresses (60 changes in all), then mac 1 moves to address 40: its row of address 1 goes.
+      await Promise.all(Array.from({ length: 30 }, (_, i) => s.bind(claim(i + 1), T0)));
+      await s.bind(claim(40, 1), T0);
+      await new Promise((r) => setTimeout(r, 50));
+      const c = counts(file);
+      assert.equal(c.table, 30, 'folded: one row per address, the last change of each');
+      assert.ok(c.log <= 2, `log emptied by the fold but for the move after it (${c.log} left)`);
+      const want = [...Array.from({ length: 29 }, (_, i) => ({ ip: ip(i + 2), mac: mac(i + 2), state: 'bound' })), { ip: ip(40), mac: mac(1), state: 'bound' }]
+        .sort((a, b) => a.ip.localeCompare(b.ip));
+      assert.deepEqual(onDisk(file), want);
+      const again = await JournaledLeaseStore.open(new SqlLeaseJournal(db));
+      assert.deepEqual(await again.list(), await s.list());
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('a fold that ends inside a batch where two MACs traded addresses: no index conflict, and the rest follows', async () => {
+    const file = nextFile();
+    const db = await openSqliteDatabase(file);
+    try {
+      const journal = new SqlLeaseJournal(db, { foldEvery: 1e9 });
+      const s = await JournaledLeaseStore.open(journal);
+      await Promise.all([s.bind(claim(1, 1), T0), s.bind(claim(2, 2), T0)]);
+      await Promise.all([s.release(ip(1), mac(1), T0), s.release(ip(2), mac(2), T0)]);
+      await Promise.all([s.offer(claim(1, 2), T0 + 1), s.offer(claim(2, 1), T0 + 1)]); // one batch: 2 log rows
+      assert.equal(counts(file).log, 6);
+      assert.equal(await journal.fold(5), 5, 'the chunk ends between the two rows of the last batch');
+      assert.deepEqual(counts(file), { table: 1, log: 1 });
+      const want = [{ ip: ip(1), mac: mac(2), state: 'offered' }, { ip: ip(2), mac: mac(1), state: 'offered' }];
+      assert.deepEqual(onDisk(file), want, 'table and log together still say the last state');
+      const restarted = await JournaledLeaseStore.open(new SqlLeaseJournal(db));
+      assert.deepEqual((await restarted.list()).map((l) => ({ ip: l.ip, mac: l.mac, state: l.state })), want);
+      assert.deepEqual(counts(file), { table: 2, log: 0 });
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('a restart after a crash (log never folded) finds every committed change: load folds first', async () => {
+    const file = nextFile();
+    const db = await openSqliteDatabase(file);
+    try {
+      const s = await JournaledLeaseStore.open(new SqlLeaseJournal(db));
+      await Promise.all([s.bind(claim(1), T0), s.bind(claim(2), T0), s.offer(claim(3), T0)]);
+      await s.release(ip(2), mac(2), T0);
+      await s.bind(claim(4, 3), T0); // mac 3 moves: address 3's row goes
+      assert.equal(counts(file).table, 0);
+      const restarted = await JournaledLeaseStore.open(new SqlLeaseJournal(db));
+      assert.deepEqual((await restarted.list()).map((l) => [l.ip, l.mac, l.state]), [[ip(1), mac(1), 'bound'], [ip(2), mac(2), 'released'], [ip(4), mac(3), 'bound']]);
+      assert.deepEqual(counts(file), { table: 3, log: 0 });
     } finally {
       await db.destroy();
     }

@@ -72,6 +72,19 @@ export interface LeasesTable {
   hostname: string | null;
 }
 
+/** Lease changes not yet folded into `leases` (migration 008); state null: the address's row is gone. */
+export interface LeaseLogTable {
+  seq: ColumnType<number | string, never, never>;
+  ip: string;
+  subnet: string | null;
+  mac: string | null;
+  client_id: string | null;
+  state: LeasesTable['state'] | null;
+  expires_at: ColumnType<number | string | null, number | null, number | null>;
+  node: string | null;
+  hostname: string | null;
+}
+
 export interface InventorySchema extends ProvisioningSchema, AuthSchema, DiscoverySchema {
   nodes: NodesTable;
   node_macs: NodeMacsTable;
@@ -80,5 +93,6 @@ export interface InventorySchema extends ProvisioningSchema, AuthSchema, Discove
   site: SiteTable;
   events: EventsTable;
   leases: LeasesTable;
+  lease_log: LeaseLogTable;
   inventory_generation: { id: number; generation: number | string };
 }

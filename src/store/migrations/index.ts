@@ -8,6 +8,7 @@ import { provisioningMigration } from './004-provisioning.ts';
 import { discoveryMigration } from './005-discovery.ts';
 import { authMigration } from './006-auth.ts';
 import { loginFailuresMigration } from './007-login-failures.ts';
+import { leaseLogMigration } from './008-lease-log.ts';
 
 /** Every migration, keyed by its file name; add new ones at the end with the next number. */
 export function inventoryMigrations(flavor: SqlFlavor): Record<string, Migration> {
@@ -19,5 +20,6 @@ export function inventoryMigrations(flavor: SqlFlavor): Record<string, Migration
     '005-discovery': discoveryMigration(flavor),
     '006-auth': authMigration(flavor),
     '007-login-failures': loginFailuresMigration(flavor),
+    '008-lease-log': leaseLogMigration(flavor),
   };
 }
