@@ -24,12 +24,13 @@ if [ -d "$repo/native/build/Release" ]; then
   rm -rf "$old/native/build/Release"
   cp -r "$repo/native/build/Release" "$old/native/build/"
 fi
-echo "# bench/ab.sh: $(git -C "$old" log --oneline -1) vs working tree $(git -C "$repo" log --oneline -1), $rounds rounds: $*"
+short() { git -C "$1" log -1 --format='%h %<(50,trunc)%s'; }
+echo "# bench/ab.sh: old = $(short "$old"), new = working tree of $(short "$repo"), $rounds rounds: $*"
 for r in $(seq 1 "$rounds"); do
   for side in old new; do
     tree=$repo
     [ "$side" = old ] && tree=$old
     echo "== round $r $side ($(date -u +%T), load $(cut -d' ' -f1-3 /proc/loadavg))"
-    (cd "$tree" && node --import tsx "$@") 2>&1 | tee "$dir/round-$r-$side.txt" | grep -E '^\| |^highest|^[a-z].* [0-9.]+×' || true
+    (cd "$tree" && node --import tsx "$@") 2>&1 | tee "$dir/round-$r-$side.txt" | grep -v '^\s*$' || true
   done
 done
