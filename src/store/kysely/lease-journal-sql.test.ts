@@ -41,6 +41,16 @@ const onDisk = (file: string) => {
     other.close();
   }
 };
+/** A fresh migrated SQLite file for one test, closed after it. */
+async function withDb(fn: (db: Kysely<InventorySchema>, file: string) => Promise<void>): Promise<void> {
+  const file = nextFile();
+  const db = await openSqliteDatabase(file);
+  try {
+    await fn(db, file);
+  } finally {
+    await db.destroy();
+  }
+}
 const counts = (file: string) => {
   const other = new Database(file, { readonly: true });
   try {
@@ -92,128 +102,92 @@ describe('JournaledLeaseStore over SQLite', () => {
     }
   });
 
-  it('a restart finds every row as the last write left it, expiries and declines included', async () => {
-    const file = nextFile();
-    const db = await openSqliteDatabase(file);
-    try {
-      const a = await JournaledLeaseStore.open(new SqlLeaseJournal(db));
-      await Promise.all([a.bind(claim(1), T0), a.offer(claim(2, 2, T0 + 1000), T0), a.bind(claim(3), T0), a.bind(claim(4), T0)]);
-      await a.decline(ip(3), mac(3), T0 + HOUR, T0);
-      await a.release(ip(4), mac(4), T0);
-      assert.deepEqual((await a.expire(T0 + 2000)).map((l) => l.ip), [ip(2)]);
-      const b = await JournaledLeaseStore.open(new SqlLeaseJournal(db));
-      assert.deepEqual(await b.list(), await a.list());
-      assert.deepEqual((await b.list()).map((l) => [l.ip, l.state]), [[ip(1), 'bound'], [ip(2), 'expired'], [ip(3), 'declined'], [ip(4), 'released']]);
-      assert.deepEqual(onDisk(file).map((r) => r.state), ['bound', 'expired', 'declined', 'released']);
-    } finally {
-      await db.destroy();
-    }
-  });
+  it('a restart finds every row as the last write left it, expiries and declines included', () => withDb(async (db, file) => {
+    const a = await JournaledLeaseStore.open(new SqlLeaseJournal(db));
+    await Promise.all([a.bind(claim(1), T0), a.offer(claim(2, 2, T0 + 1000), T0), a.bind(claim(3), T0), a.bind(claim(4), T0)]);
+    await a.decline(ip(3), mac(3), T0 + HOUR, T0);
+    await a.release(ip(4), mac(4), T0);
+    assert.deepEqual((await a.expire(T0 + 2000)).map((l) => l.ip), [ip(2)]);
+    const b = await JournaledLeaseStore.open(new SqlLeaseJournal(db));
+    assert.deepEqual(await b.list(), await a.list());
+    assert.deepEqual((await b.list()).map((l) => [l.ip, l.state]), [[ip(1), 'bound'], [ip(2), 'expired'], [ip(3), 'declined'], [ip(4), 'released']]);
+    assert.deepEqual(onDisk(file).map((r) => r.state), ['bound', 'expired', 'declined', 'released']);
+  }));
 
-  it('two MACs trading addresses in one batch: written in any order that would trip the one-lease-per-MAC index, it commits', async () => {
-    const file = nextFile();
-    const db = await openSqliteDatabase(file);
-    try {
-      const s = await JournaledLeaseStore.open(new SqlLeaseJournal(db));
-      await Promise.all([s.bind(claim(1, 1), T0), s.bind(claim(2, 2), T0)]);
-      await Promise.all([s.release(ip(1), mac(1), T0), s.release(ip(2), mac(2), T0)]);
-      // One turn: mac 2 takes address 1 (its row of address 2 goes), mac 1 takes address 2 (its old row went to mac 2).
-      const [x, y] = await Promise.all([s.offer(claim(1, 2), T0 + 1), s.offer(claim(2, 1), T0 + 1)]);
-      assert.deepEqual([x.mac, y.mac], [mac(2), mac(1)]);
-      assert.deepEqual(onDisk(file), [{ ip: ip(1), mac: mac(2), state: 'offered' }, { ip: ip(2), mac: mac(1), state: 'offered' }]);
-    } finally {
-      await db.destroy();
-    }
-  });
+  it('two MACs trading addresses in one batch: written in any order that would trip the one-lease-per-MAC index, it commits', () => withDb(async (db, file) => {
+    const s = await JournaledLeaseStore.open(new SqlLeaseJournal(db));
+    await Promise.all([s.bind(claim(1, 1), T0), s.bind(claim(2, 2), T0)]);
+    await Promise.all([s.release(ip(1), mac(1), T0), s.release(ip(2), mac(2), T0)]);
+    // One turn: mac 2 takes address 1 (its row of address 2 goes), mac 1 takes address 2 (its old row went to mac 2).
+    const [x, y] = await Promise.all([s.offer(claim(1, 2), T0 + 1), s.offer(claim(2, 1), T0 + 1)]);
+    assert.deepEqual([x.mac, y.mac], [mac(2), mac(1)]);
+    assert.deepEqual(onDisk(file), [{ ip: ip(1), mac: mac(2), state: 'offered' }, { ip: ip(2), mac: mac(1), state: 'offered' }]);
+  }));
 
-  it('a commit that fails (the disk refuses) fails its calls and takes their changes back; the next one commits', async () => {
-    const file = nextFile();
-    const db = await openSqliteDatabase(file);
-    try {
-      const s = await JournaledLeaseStore.open(new SqlLeaseJournal(db));
-      await s.bind(claim(1), T0);
-      // A real failure inside SQLite for the address 10.71.0.9, as a full disk would give.
-      await sql`create trigger refuse before insert on lease_log when new.ip = ${sql.lit(ip(9))} begin select raise(abort, 'disk full'); end`.execute(db);
-      const outcomes = await Promise.allSettled([s.bind(claim(9), T0), s.bind(claim(10), T0), s.release(ip(1), mac(1), T0)]);
-      assert.deepEqual(outcomes.map((o) => o.status), ['rejected', 'rejected', 'rejected']);
-      assert.match(String((outcomes[0] as PromiseRejectedResult).reason), /disk full/);
-      assert.equal(await s.getByIp(ip(9)), undefined);
-      assert.equal(await s.getByIp(ip(10)), undefined);
-      assert.equal((await s.getByIp(ip(1)))?.state, 'bound', 'the release went back with its batch');
-      assert.equal((await s.getByMac(mac(1), NET))?.ip, ip(1));
-      assert.deepEqual(onDisk(file), [{ ip: ip(1), mac: mac(1), state: 'bound' }]);
-      await sql`drop trigger refuse`.execute(db);
-      assert.equal((await s.bind(claim(10), T0)).state, 'bound');
-      assert.deepEqual(onDisk(file).map((r) => r.ip), [ip(1), ip(10)]);
-    } finally {
-      await db.destroy();
-    }
-  });
+  it('a commit that fails (the disk refuses) fails its calls and takes their changes back; the next one commits', () => withDb(async (db, file) => {
+    const s = await JournaledLeaseStore.open(new SqlLeaseJournal(db));
+    await s.bind(claim(1), T0);
+    // A real failure inside SQLite for the address 10.71.0.9, as a full disk would give.
+    await sql`create trigger refuse before insert on lease_log when new.ip = ${sql.lit(ip(9))} begin select raise(abort, 'disk full'); end`.execute(db);
+    const outcomes = await Promise.allSettled([s.bind(claim(9), T0), s.bind(claim(10), T0), s.release(ip(1), mac(1), T0)]);
+    assert.deepEqual(outcomes.map((o) => o.status), ['rejected', 'rejected', 'rejected']);
+    assert.match(String((outcomes[0] as PromiseRejectedResult).reason), /disk full/);
+    assert.equal(await s.getByIp(ip(9)), undefined);
+    assert.equal(await s.getByIp(ip(10)), undefined);
+    assert.equal((await s.getByIp(ip(1)))?.state, 'bound', 'the release went back with its batch');
+    assert.equal((await s.getByMac(mac(1), NET))?.ip, ip(1));
+    assert.deepEqual(onDisk(file), [{ ip: ip(1), mac: mac(1), state: 'bound' }]);
+    await sql`drop trigger refuse`.execute(db);
+    assert.equal((await s.bind(claim(10), T0)).state, 'bound');
+    assert.deepEqual(onDisk(file).map((r) => r.ip), [ip(1), ip(10)]);
+  }));
 });
 
 describe('SqlLeaseJournal folds its log into the table', () => {
-  it('every foldEvery changes, after the write that crossed it: the log empties into the table, drops included', async () => {
-    const file = nextFile();
-    const db = await openSqliteDatabase(file);
-    try {
-      const s = await JournaledLeaseStore.open(new SqlLeaseJournal(db, { foldEvery: 50 }));
-      await Promise.all(Array.from({ length: 30 }, (_, i) => s.offer(claim(i + 1), T0)));
-      assert.deepEqual(counts(file), { table: 0, log: 30 }, 'below the mark: appended only');
-      // 30 binds of the same addresses (60 changes in all), then mac 1 moves to address 40: its row of address 1 goes.
-      await Promise.all(Array.from({ length: 30 }, (_, i) => s.bind(claim(i + 1), T0)));
-      await s.bind(claim(40, 1), T0);
-      await new Promise((r) => setTimeout(r, 50));
-      const c = counts(file);
-      assert.equal(c.table, 30, 'folded: one row per address, the last change of each');
-      assert.ok(c.log <= 2, `log emptied by the fold but for the move after it (${c.log} left)`);
-      const want = [...Array.from({ length: 29 }, (_, i) => ({ ip: ip(i + 2), mac: mac(i + 2), state: 'bound' })), { ip: ip(40), mac: mac(1), state: 'bound' }]
-        .sort((a, b) => a.ip.localeCompare(b.ip));
-      assert.deepEqual(onDisk(file), want);
-      const again = await JournaledLeaseStore.open(new SqlLeaseJournal(db));
-      assert.deepEqual(await again.list(), await s.list());
-    } finally {
-      await db.destroy();
-    }
-  });
+  it('every foldEvery changes, after the write that crossed it: the log empties into the table, drops included', () => withDb(async (db, file) => {
+    const s = await JournaledLeaseStore.open(new SqlLeaseJournal(db, { foldEvery: 50 }));
+    await Promise.all(Array.from({ length: 30 }, (_, i) => s.offer(claim(i + 1), T0)));
+    assert.deepEqual(counts(file), { table: 0, log: 30 }, 'below the mark: appended only');
+    // 30 binds of the same addresses (60 changes in all), then mac 1 moves to address 40: its row of address 1 goes.
+    await Promise.all(Array.from({ length: 30 }, (_, i) => s.bind(claim(i + 1), T0)));
+    await s.bind(claim(40, 1), T0);
+    await new Promise((r) => setTimeout(r, 50));
+    const c = counts(file);
+    assert.equal(c.table, 30, 'folded: one row per address, the last change of each');
+    assert.ok(c.log <= 2, `log emptied by the fold but for the move after it (${c.log} left)`);
+    const want = [...Array.from({ length: 29 }, (_, i) => ({ ip: ip(i + 2), mac: mac(i + 2), state: 'bound' })), { ip: ip(40), mac: mac(1), state: 'bound' }]
+      .sort((a, b) => a.ip.localeCompare(b.ip));
+    assert.deepEqual(onDisk(file), want);
+    const again = await JournaledLeaseStore.open(new SqlLeaseJournal(db));
+    assert.deepEqual(await again.list(), await s.list());
+  }));
 
-  it('a fold that ends inside a batch where two MACs traded addresses: no index conflict, and the rest follows', async () => {
-    const file = nextFile();
-    const db = await openSqliteDatabase(file);
-    try {
-      const journal = new SqlLeaseJournal(db, { foldEvery: 1e9 });
-      const s = await JournaledLeaseStore.open(journal);
-      await Promise.all([s.bind(claim(1, 1), T0), s.bind(claim(2, 2), T0)]);
-      await Promise.all([s.release(ip(1), mac(1), T0), s.release(ip(2), mac(2), T0)]);
-      await Promise.all([s.offer(claim(1, 2), T0 + 1), s.offer(claim(2, 1), T0 + 1)]); // one batch: 2 log rows
-      assert.equal(counts(file).log, 6);
-      assert.equal(await journal.fold(5), 5, 'the chunk ends between the two rows of the last batch');
-      assert.deepEqual(counts(file), { table: 1, log: 1 });
-      const want = [{ ip: ip(1), mac: mac(2), state: 'offered' }, { ip: ip(2), mac: mac(1), state: 'offered' }];
-      assert.deepEqual(onDisk(file), want, 'table and log together still say the last state');
-      const restarted = await JournaledLeaseStore.open(new SqlLeaseJournal(db));
-      assert.deepEqual((await restarted.list()).map((l) => ({ ip: l.ip, mac: l.mac, state: l.state })), want);
-      assert.deepEqual(counts(file), { table: 2, log: 0 });
-    } finally {
-      await db.destroy();
-    }
-  });
+  it('a fold that ends inside a batch where two MACs traded addresses: no index conflict, and the rest follows', () => withDb(async (db, file) => {
+    const journal = new SqlLeaseJournal(db, { foldEvery: 1e9 });
+    const s = await JournaledLeaseStore.open(journal);
+    await Promise.all([s.bind(claim(1, 1), T0), s.bind(claim(2, 2), T0)]);
+    await Promise.all([s.release(ip(1), mac(1), T0), s.release(ip(2), mac(2), T0)]);
+    await Promise.all([s.offer(claim(1, 2), T0 + 1), s.offer(claim(2, 1), T0 + 1)]); // one batch: 2 log rows
+    assert.equal(counts(file).log, 6);
+    assert.equal(await journal.fold(5), 5, 'the chunk ends between the two rows of the last batch');
+    assert.deepEqual(counts(file), { table: 1, log: 1 });
+    const want = [{ ip: ip(1), mac: mac(2), state: 'offered' }, { ip: ip(2), mac: mac(1), state: 'offered' }];
+    assert.deepEqual(onDisk(file), want, 'table and log together still say the last state');
+    const restarted = await JournaledLeaseStore.open(new SqlLeaseJournal(db));
+    assert.deepEqual((await restarted.list()).map((l) => ({ ip: l.ip, mac: l.mac, state: l.state })), want);
+    assert.deepEqual(counts(file), { table: 2, log: 0 });
+  }));
 
-  it('a restart after a crash (log never folded) finds every committed change: load folds first', async () => {
-    const file = nextFile();
-    const db = await openSqliteDatabase(file);
-    try {
-      const s = await JournaledLeaseStore.open(new SqlLeaseJournal(db));
-      await Promise.all([s.bind(claim(1), T0), s.bind(claim(2), T0), s.offer(claim(3), T0)]);
-      await s.release(ip(2), mac(2), T0);
-      await s.bind(claim(4, 3), T0); // mac 3 moves: address 3's row goes
-      assert.equal(counts(file).table, 0);
-      const restarted = await JournaledLeaseStore.open(new SqlLeaseJournal(db));
-      assert.deepEqual((await restarted.list()).map((l) => [l.ip, l.mac, l.state]), [[ip(1), mac(1), 'bound'], [ip(2), mac(2), 'released'], [ip(4), mac(3), 'bound']]);
-      assert.deepEqual(counts(file), { table: 3, log: 0 });
-    } finally {
-      await db.destroy();
-    }
-  });
+  it('a restart after a crash (log never folded) finds every committed change: load folds first', () => withDb(async (db, file) => {
+    const s = await JournaledLeaseStore.open(new SqlLeaseJournal(db));
+    await Promise.all([s.bind(claim(1), T0), s.bind(claim(2), T0), s.offer(claim(3), T0)]);
+    await s.release(ip(2), mac(2), T0);
+    await s.bind(claim(4, 3), T0); // mac 3 moves: address 3's row goes
+    assert.equal(counts(file).table, 0);
+    const restarted = await JournaledLeaseStore.open(new SqlLeaseJournal(db));
+    assert.deepEqual((await restarted.list()).map((l) => [l.ip, l.mac, l.state]), [[ip(1), mac(1), 'bound'], [ip(2), mac(2), 'released'], [ip(4), mac(3), 'bound']]);
+    assert.deepEqual(counts(file), { table: 3, log: 0 });
+  }));
 });
 
 describe('JournaledLeaseStore batches', () => {
@@ -232,75 +206,58 @@ describe('JournaledLeaseStore batches', () => {
   }
   const turn = () => new Promise((r) => setImmediate(r));
 
-  it('changes made while a batch is written wait for the next one; a failed batch takes back the one built on it too', async () => {
-    const file = nextFile();
-    const db = await openSqliteDatabase(file);
-    try {
-      const g = gatedJournal(new SqlLeaseJournal(db));
-      const s = await JournaledLeaseStore.open(g.journal);
-      const first = s.bind(claim(1), T0);
-      await turn();
-      assert.equal(g.writes.length, 1, 'the first batch is being written');
-      const second = s.bind(claim(2), T0); // changes memory now, waits for the next batch
-      const moved = s.bind(claim(3, 1), T0); // mac 1 moves from address 1 (in flight) to 3
-      assert.equal((await s.getByMac(mac(1), NET))?.ip, ip(3));
-      await turn();
-      assert.equal(g.writes.length, 1, 'one batch at a time');
-      g.gates[0]!.fail(new Error('I/O error'));
-      const settled = await Promise.allSettled([first, second, moved]);
-      assert.deepEqual(settled.map((o) => o.status), ['rejected', 'rejected', 'rejected']);
-      assert.deepEqual(await s.list(), [], 'both batches taken back');
-      assert.equal(await s.getByMac(mac(1), NET), undefined);
-      assert.equal(g.writes.length, 1, 'the queued batch was never written');
-      const again = s.bind(claim(3, 1), T0);
-      await turn();
-      g.gates[1]!.open();
-      assert.equal((await again).ip, ip(3));
-      assert.deepEqual(onDisk(file).map((r) => r.ip), [ip(3)]);
-    } finally {
-      await db.destroy();
-    }
-  });
+  it('changes made while a batch is written wait for the next one; a failed batch takes back the one built on it too', () => withDb(async (db, file) => {
+    const g = gatedJournal(new SqlLeaseJournal(db));
+    const s = await JournaledLeaseStore.open(g.journal);
+    const first = s.bind(claim(1), T0);
+    await turn();
+    assert.equal(g.writes.length, 1, 'the first batch is being written');
+    const second = s.bind(claim(2), T0); // changes memory now, waits for the next batch
+    const moved = s.bind(claim(3, 1), T0); // mac 1 moves from address 1 (in flight) to 3
+    assert.equal((await s.getByMac(mac(1), NET))?.ip, ip(3));
+    await turn();
+    assert.equal(g.writes.length, 1, 'one batch at a time');
+    g.gates[0]!.fail(new Error('I/O error'));
+    const settled = await Promise.allSettled([first, second, moved]);
+    assert.deepEqual(settled.map((o) => o.status), ['rejected', 'rejected', 'rejected']);
+    assert.deepEqual(await s.list(), [], 'both batches taken back');
+    assert.equal(await s.getByMac(mac(1), NET), undefined);
+    assert.equal(g.writes.length, 1, 'the queued batch was never written');
+    const again = s.bind(claim(3, 1), T0);
+    await turn();
+    g.gates[1]!.open();
+    assert.equal((await again).ip, ip(3));
+    assert.deepEqual(onDisk(file).map((r) => r.ip), [ip(3)]);
+  }));
 
-  it('a batch written behind a successful one: the second holds only what changed after the first began', async () => {
-    const file = nextFile();
-    const db = await openSqliteDatabase(file);
-    try {
-      const g = gatedJournal(new SqlLeaseJournal(db));
-      const s = await JournaledLeaseStore.open(g.journal);
-      const first = Promise.all([s.bind(claim(1), T0), s.bind(claim(2), T0)]);
-      await turn();
-      const second = s.release(ip(2), mac(2), T0);
-      g.gates[0]!.open();
-      await first;
-      await turn();
-      assert.deepEqual(g.writes, [{ put: [ip(1), ip(2)], drop: [] }, { put: [ip(2)], drop: [] }]);
-      g.gates[1]!.open();
-      assert.equal(await second, true);
-      assert.deepEqual(onDisk(file).map((r) => r.state), ['bound', 'released']);
-      await s.settled();
-    } finally {
-      await db.destroy();
-    }
-  });
+  it('a batch written behind a successful one: the second holds only what changed after the first began', () => withDb(async (db, file) => {
+    const g = gatedJournal(new SqlLeaseJournal(db));
+    const s = await JournaledLeaseStore.open(g.journal);
+    const first = Promise.all([s.bind(claim(1), T0), s.bind(claim(2), T0)]);
+    await turn();
+    const second = s.release(ip(2), mac(2), T0);
+    g.gates[0]!.open();
+    await first;
+    await turn();
+    assert.deepEqual(g.writes, [{ put: [ip(1), ip(2)], drop: [] }, { put: [ip(2)], drop: [] }]);
+    g.gates[1]!.open();
+    assert.equal(await second, true);
+    assert.deepEqual(onDisk(file).map((r) => r.state), ['bound', 'released']);
+    await s.settled();
+  }));
 
-  it('a call that changed nothing still waits for the changes before it', async () => {
-    const db = await openSqliteDatabase(nextFile());
-    try {
-      const g = gatedJournal(new SqlLeaseJournal(db));
-      const s = await JournaledLeaseStore.open(g.journal);
-      const bind = s.bind(claim(1), T0);
-      let answered = false;
-      const noop = s.release(ip(5), mac(5), T0).then((r) => { answered = true; return r; });
-      await turn();
-      await turn();
-      assert.equal(answered, false);
-      g.gates[0]!.open();
-      assert.equal(await noop, false);
-      await bind;
-      assert.equal(await s.release(ip(6), mac(6), T0), false, 'nothing pending: answered at once');
-    } finally {
-      await db.destroy();
-    }
-  });
+  it('a call that changed nothing still waits for the changes before it', () => withDb(async (db, file) => {
+    const g = gatedJournal(new SqlLeaseJournal(db));
+    const s = await JournaledLeaseStore.open(g.journal);
+    const bind = s.bind(claim(1), T0);
+    let answered = false;
+    const noop = s.release(ip(5), mac(5), T0).then((r) => { answered = true; return r; });
+    await turn();
+    await turn();
+    assert.equal(answered, false);
+    g.gates[0]!.open();
+    assert.equal(await noop, false);
+    await bind;
+    assert.equal(await s.release(ip(6), mac(6), T0), false, 'nothing pending: answered at once');
+  }));
 });
