@@ -47,7 +47,10 @@ export interface RunningStage0 {
 export async function startStage0(config: Readonly<Config>, logger: Logger = pino({ level: config.log.level, redact: { paths: [...BMC_LOG_REDACT_PATHS], censor: REDACTED } })): Promise<RunningStage0> {
   await mkdir(config.dataDir, { recursive: true });
   const { inventory: store, provisioning: provisioningStore, leases, auth: authStore, discovery: discoveryStore } = await openStores(
-    config.store.kind === 'postgres' ? { kind: 'postgres', url: config.store.url! } : { kind: 'sqlite', path: path.join(config.dataDir, 'stage0.db'), exclusive: config.store.exclusive },
+    config.store.kind === 'postgres' ? { kind: 'postgres', url: config.store.url! } : {
+      kind: 'sqlite', path: path.join(config.dataDir, 'stage0.db'), exclusive: config.store.exclusive, ownLeases: true,
+      onLeaseFoldError: (err) => logger.warn({ err }, 'DHCP lease log could not be folded into the leases table; the log keeps every change; tried again in 10 s'),
+    },
   );
   const closers: (() => Promise<void>)[] = [];
   const events = new BatchingEventSink(store.events, { onError: (err, pending) => logger.error({ err, pending }, 'event log write failed; will retry') });

@@ -178,6 +178,22 @@ describe('SqlLeaseJournal folds its log into the table', () => {
     assert.deepEqual(counts(file), { table: 2, log: 0 });
   }));
 
+  it('a background fold that fails is reported once, keeps the log, and a later fold moves it', () => withDb(async (db, file) => {
+    const errors: unknown[] = [];
+    const journal = new SqlLeaseJournal(db, { foldEvery: 10, onFoldError: (e) => errors.push(e) });
+    const s = await JournaledLeaseStore.open(journal);
+    await sql`create trigger refuse before insert on leases begin select raise(abort, 'disk full'); end`.execute(db);
+    for (let i = 1; i <= 30; i++) await s.bind(claim(i), T0); // past the mark three times
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(errors.length, 1, 'one failure reported, not one per write');
+    assert.match(String(errors[0]), /disk full/);
+    assert.deepEqual(counts(file), { table: 0, log: 30 }, 'the log keeps every change');
+    assert.equal((await s.getByIp(ip(30)))?.state, 'bound', 'binds go on: they only append');
+    await sql`drop trigger refuse`.execute(db);
+    assert.equal(await journal.fold(), 30);
+    assert.deepEqual(counts(file), { table: 30, log: 0 });
+  }));
+
   it('a restart after a crash (log never folded) finds every committed change: load folds first', () => withDb(async (db, file) => {
     const s = await JournaledLeaseStore.open(new SqlLeaseJournal(db));
     await Promise.all([s.bind(claim(1), T0), s.bind(claim(2), T0), s.offer(claim(3), T0)]);

@@ -21,6 +21,8 @@ export const FOLD_EVERY = 8192;
  * synchronous), then the loop turns; 8,192 at once stalled DHCP for 60-80 ms.
  */
 export const FOLD_CHUNK = 1024;
+/** Pause after a failed background fold. */
+export const FOLD_RETRY_MS = 10_000;
 
 export class SqlLeaseJournal implements LeaseJournal {
   readonly #db: InventoryDb;
@@ -31,10 +33,15 @@ export class SqlLeaseJournal implements LeaseJournal {
   /** Changes appended since the last fold (a guess: other processes may fold too, which is harmless). */
   #appended = 0;
   #folding = false;
+  /** After a failed fold, none before this time (ms): a fault that stays (a full disk) is not retried per packet. */
+  #foldAgainAt = 0;
+  readonly #onFoldError: (err: unknown) => void;
 
-  constructor(db: InventoryDb, opts: { foldEvery?: number } = {}) {
+  /** `onFoldError`: a background fold failed (the log keeps its rows; tried again FOLD_RETRY_MS later). */
+  constructor(db: InventoryDb, opts: { foldEvery?: number; onFoldError?: (err: unknown) => void } = {}) {
     this.#db = db;
     this.#foldEvery = opts.foldEvery ?? FOLD_EVERY;
+    this.#onFoldError = opts.onFoldError ?? (() => undefined);
     this.#append = perLength((v) => db.insertInto('lease_log').values(rowsOf(COLUMNS, v) as unknown as Array<Insertable<LeaseLogTable>>));
     // REPLACE (SQLite) also drops a row of another address that holds the same MAC: see fold().
     this.#insert = perLength((v) => db.insertInto('leases').orReplace().values(rowsOf(COLUMNS, v) as unknown as Array<Insertable<LeasesTable>>));
@@ -56,7 +63,7 @@ export class SqlLeaseJournal implements LeaseJournal {
       for (const part of chunks(rows, CHUNK)) await trx.executeQuery(this.#append(part.flat()));
     });
     this.#appended += rows.length;
-    if (this.#appended >= this.#foldEvery && !this.#folding) {
+    if (this.#appended >= this.#foldEvery && !this.#folding && Date.now() >= this.#foldAgainAt) {
       this.#folding = true;
       void this.#foldInTurns().finally(() => { this.#folding = false; });
     }
@@ -67,8 +74,10 @@ export class SqlLeaseJournal implements LeaseJournal {
     try {
       do await new Promise((r) => setImmediate(r));
       while ((await this.fold(FOLD_CHUNK)) === FOLD_CHUNK);
-    } catch {
-      // The log keeps what the failed fold did not move; the next write that finds it long tries again.
+    } catch (err) {
+      // The log keeps what the failed fold did not move; a write after FOLD_RETRY_MS that finds it long tries again.
+      this.#foldAgainAt = Date.now() + FOLD_RETRY_MS;
+      this.#onFoldError(err);
     }
   }
 
