@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { perTurn } from './per-turn.ts';
+import { oncePerTurn, perTurn } from './per-turn.ts';
 
 test('calls in one turn share one read, awaits included; the next turn reads again', async () => {
   let reads = 0;
@@ -24,4 +24,20 @@ test('a failed read is not kept beyond its turn', async () => {
   fail = false;
   await nextTurn();
   assert.equal(await view(), 'ok');
+});
+
+test('oncePerTurn: many calls in a turn run it once, in the next check phase; after it ran, a call schedules it again', async () => {
+  let runs = 0;
+  const soon = oncePerTurn(() => runs++);
+  soon();
+  soon();
+  soon();
+  assert.equal(runs, 0, 'not run synchronously');
+  await nextTurn();
+  assert.equal(runs, 1);
+  soon();
+  await nextTurn();
+  assert.equal(runs, 2);
+  await nextTurn();
+  assert.equal(runs, 2, 'nothing asked: nothing run');
 });

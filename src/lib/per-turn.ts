@@ -15,3 +15,19 @@ export function perTurn<T>(read: () => Promise<T>): () => Promise<T> {
     return current;
   };
 }
+
+/**
+ * Wraps `run` so that however many calls come in one turn, it runs once, in the loop's next check phase (after the
+ * I/O callbacks of this turn): how a group commit gathers a burst of packets into one write.
+ */
+export function oncePerTurn(run: () => void): () => void {
+  let scheduled = false;
+  return () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      run();
+    });
+  };
+}

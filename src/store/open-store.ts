@@ -60,11 +60,7 @@ async function openWith(cfg: StoreConfig, owner: LeaseOwnerLock | undefined): Pr
   // One controller owns a SQLite file: its leases can live in memory with the table as their journal. Several
   // controllers share PostgreSQL: each must see the others' leases, so they stay in the database.
   const leases = cfg.kind === 'sqlite' ? await JournaledLeaseStore.open(new SqlLeaseJournal(db, { onFoldError: cfg.onLeaseFoldError })) : new SqlLeaseStore(db);
-  const inventory = new KyselyInventoryStore(db);
-  if (owner) {
-    // The lock goes with the database: whoever closes the store (serve's shutdown, a test) frees the file for the next.
-    const close = inventory.close.bind(inventory);
-    inventory.close = () => close().finally(() => owner.release());
-  }
+  // The lock goes with the database: whoever closes the store (serve's shutdown, a test) frees the file for the next.
+  const inventory = new KyselyInventoryStore(db, { afterClose: owner?.release });
   return { inventory, leases, provisioning: new KyselyProvisioningStore(db), auth: kyselyAuthStore(db), discovery: kyselyDiscoveryStore(db) };
 }

@@ -4,6 +4,7 @@
 // others' writes.
 import type { Lease, LeaseClaim, LeaseState, LeaseStore } from './lease-store.ts';
 import { MemoryLeaseStore } from './memory-lease-store.ts';
+import { oncePerTurn } from '../../lib/per-turn.ts';
 
 /** Where the rows live durably. */
 export interface LeaseJournal {
@@ -28,7 +29,7 @@ export class JournaledLeaseStore implements LeaseStore {
   #pending = newBatch();
   /** The batch being written, one at a time: a later batch's rows may build on an earlier one's. */
   #writing: Batch | undefined;
-  #scheduled = false;
+  readonly #flushNextTurn = oncePerTurn(() => void this.#flush());
 
   private constructor(journal: LeaseJournal, rows: readonly Lease[]) {
     this.#journal = journal;
@@ -98,8 +99,7 @@ export class JournaledLeaseStore implements LeaseStore {
    */
   async #durably<T>(change: () => T): Promise<T> {
     const result = change();
-    if (this.#pending.before.size > 0) await this.#wait(this.#pending);
-    else if (this.#writing) await this.#wait(this.#writing);
+    await this.settled();
     return result;
   }
 
@@ -115,12 +115,7 @@ export class JournaledLeaseStore implements LeaseStore {
    * previous batch is written goes in one write.
    */
   #schedule(): void {
-    if (this.#writing || this.#scheduled) return;
-    this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      void this.#flush();
-    });
+    if (!this.#writing) this.#flushNextTurn();
   }
 
   async #flush(): Promise<void> {

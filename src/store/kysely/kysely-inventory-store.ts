@@ -19,6 +19,7 @@ export class KyselyInventoryStore implements InventoryStore {
   readonly nodes; readonly groups; readonly site; readonly events;
   readonly #db: Kysely<InventorySchema>;
   #closing: Promise<void> | undefined;
+  readonly #afterClose: (() => void) | undefined;
   /** Read before every DHCP answer and boot script (is the in-memory inventory current?): compiled once. */
   readonly #generation;
   /**
@@ -28,8 +29,10 @@ export class KyselyInventoryStore implements InventoryStore {
    */
   readonly #inTransaction: AsyncLocalStorage<TransactionScope> | undefined;
 
-  constructor(db: Kysely<InventorySchema>) {
+  /** `afterClose`: runs once the connection is closed (what else was held for this database, e.g. its lease lock). */
+  constructor(db: Kysely<InventorySchema>, opts: { afterClose?: () => void } = {}) {
     this.#db = db;
+    this.#afterClose = opts.afterClose;
     this.#generation = queryTemplate(() => db.selectFrom('inventory_generation').select('generation').where('id', '=', 1), [] as const);
     this.#inTransaction = TRANSACTION_GUARD ? new AsyncLocalStorage<TransactionScope>() : undefined;
     const outer = reposFor(this.#inTransaction ? db.withPlugin(new OutsideTransactionGuard(this.#inTransaction)) : db);
@@ -60,7 +63,7 @@ export class KyselyInventoryStore implements InventoryStore {
 
   /** Closes the connection (SQLite) or pool (PostgreSQL); later calls return the same promise. */
   close(): Promise<void> {
-    this.#closing ??= this.#db.destroy();
+    this.#closing ??= this.#db.destroy().finally(() => this.#afterClose?.());
     return this.#closing;
   }
 }

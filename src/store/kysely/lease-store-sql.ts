@@ -5,6 +5,7 @@ import type { Lease, LeaseClaim, LeaseState, LeaseStore } from '../../boot/dhcp/
 import { conflict, DomainError, isConflict } from '../../domain/errors.ts';
 import { inTransaction, type InventoryDb } from './in-transaction.ts';
 import { queryTemplate } from './query-template.ts';
+import { oncePerTurn } from '../../lib/per-turn.ts';
 import type { LeasesTable } from './schema.ts';
 
 /** States that keep an address from other MACs while expires_at is in the future (see isHeld). */
@@ -88,15 +89,10 @@ export class SqlLeaseStore implements LeaseStore {
   }
 
   #flushing = false;
-  #scheduled = false;
+  readonly #flushNextTurn = oncePerTurn(() => void this.#flush());
 
   #schedule(): void {
-    if (this.#flushing || this.#scheduled) return;
-    this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      void this.#flush();
-    });
+    if (!this.#flushing) this.#flushNextTurn();
   }
 
   async #flush(): Promise<void> {
