@@ -3,10 +3,12 @@
 // Durable against durable: stage0 with SQLite leases committed before the ACK vs Kea's memfile with its lease file
 // (`kea`, and `kea-info` logging as packaged) vs dnsmasq with its lease file; Kea with leases in memory only
 // (`kea-memory`) as the fastest peer; stage0 with store.exclusive (`stage0-exclusive`, its fastest safe setting); and
-// stage0 with the default limit on unknown MACs (all of the generator's MACs are unknown), to show that limit.
+// stage0 with the default limit on unknown MACs (all of the generator's MACs are unknown), to show that limit; and
+// `node-floor` (bench/support/dhcp-floor-responder.ts), node:dgram answering with a canned reply and nothing else: the
+// ceiling Node's socket path puts on any server written for it.
 // Two namespaces made here (DHCP only on their veth); servers on core 0, the generator on core 1.
 // Run: node --import tsx bench/dhcp-rate.ts [--rates 250,500,1000,2000,4000,8000] [--seconds 10] [--clients 10000]
-//   [--servers stage0,stage0-exclusive,stage0-default-limits,kea,kea-info,kea-memory,dnsmasq] [--generator stage0|perfdhcp] [--cpu-prof DIR] [--sqlite-times FILE] [--warmup-ms N]
+//   [--servers stage0,stage0-exclusive,stage0-default-limits,kea,kea-info,kea-memory,dnsmasq,node-floor] [--generator stage0|perfdhcp] [--cpu-prof DIR] [--sqlite-times FILE] [--warmup-ms N]
 //   env KEA_DHCP4 / PERFDHCP: those binaries when they are not on PATH
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -152,17 +154,27 @@ async function offer(rate: number): Promise<DhcpRateResult> {
   return (JSON.parse(line) as { result: DhcpRateResult }).result;
 }
 
+/** The kernel's count of UDP datagrams dropped for a full receive buffer in a namespace (/proc/net/snmp). Drops on the
+ *  generator's side mean its socket could not keep up with a burst of replies, not that the server lost them. */
+async function rcvbufErrors(ns: string): Promise<number> {
+  const r = await run('ip', ['netns', 'exec', ns, 'cat', '/proc/net/snmp']);
+  const [head, vals] = r.stdout.split('\n').filter((l) => l.startsWith('Udp:'));
+  const i = head!.split(/\s+/).indexOf('RcvbufErrors');
+  return Number(vals!.split(/\s+/)[i]);
+}
+
 const best: Record<string, number> = {};
 try {
   await topology();
   console.log(`# bench/dhcp-rate ${new Date().toISOString()}: ${CLIENTS} distinct clients, relay mode, ${SECONDS} s per rate, generator ${values.generator}, servers on core ${SCORE}, generator on core ${CCORE}`);
-  console.log(row(['server', 'offered/s', 'DISCOVER', 'OFFER', 'ACK', 'drops %', 'ACK/s', 'RTT p50 ms', 'RTT p99 ms', 'load']));
-  console.log(row(Array.from({ length: 10 }, () => '---')));
+  console.log(row(['server', 'offered/s', 'DISCOVER', 'OFFER', 'ACK', 'drops %', 'ACK/s', 'RTT p50 ms', 'RTT p99 ms', 'load', 'rcvbuf drops server/generator']));
+  console.log(row(Array.from({ length: 11 }, () => '---')));
   for (const name of SERVERS) {
     const p = name === 'dnsmasq' ? startDnsmasq()
       : name === 'kea' ? startKea(name, true)
       : name === 'kea-memory' ? startKea(name, false)
       : name === 'kea-info' ? startKea(name, true, 'INFO')
+      : name === 'node-floor' ? startPinned(SCORE, [process.execPath, '--import', TSX, join(REPO, 'bench/support/dhcp-floor-responder.ts'), '10.96.0.1'], { netns: SRV, log: join(dir, `${name}.log`) })
       : name === 'stage0' || name === 'stage0-exclusive' ? startStage0(name, { totalBurst: 1_000_000, totalPerSecond: 1_000_000, perMacBurst: 1000, perMacPerSecond: 1000 }, name === 'stage0-exclusive')
         : startStage0(name, undefined);
     try {
@@ -171,9 +183,11 @@ try {
       });
       for (const rate of RATES) {
         const before = load1();
+        const kernel0 = [await rcvbufErrors(SRV), await rcvbufErrors(CLI)];
         const r = await offer(rate);
+        const kernel = [(await rcvbufErrors(SRV)) - kernel0[0]!, (await rcvbufErrors(CLI)) - kernel0[1]!];
         if (r.dropPercent < 1) best[name] = Math.max(best[name] ?? 0, r.acksPerSecond);
-        console.log(row([name, rate, r.discovers, r.offers, r.acks, fmt(r.dropPercent, 2), fmt(r.acksPerSecond, 0), fmt(r.rttMs.p50, 2), fmt(r.rttMs.p99, 2), `${fmt(before)}→${fmt(load1())}`]));
+        console.log(row([name, rate, r.discovers, r.offers, r.acks, fmt(r.dropPercent, 2), fmt(r.acksPerSecond, 0), fmt(r.rttMs.p50, 2), fmt(r.rttMs.p99, 2), `${fmt(before)}→${fmt(load1())}`, kernel.join(' / ')]));
         if (r.dropPercent > 20) break; // far past its limit: higher rates say nothing more
       }
     } finally {

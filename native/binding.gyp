@@ -16,6 +16,11 @@
       "cflags": ["-Wall", "-Wextra", "-O2"]
     },
     {
+      "target_name": "stage0_udp_batch",
+      "sources": ["stage0-udp-batch.c"],
+      "cflags": ["-Wall", "-Wextra", "-O2"]
+    },
+    {
       "target_name": "stage0_tftp_pump",
       "sources": ["stage0-tftp-pump.c"],
       "cflags": ["-Wall", "-Wextra", "-O2"]

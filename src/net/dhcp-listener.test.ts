@@ -30,7 +30,8 @@ async function reply(s: dgram.Socket, ms = 2000) {
   return { packet: decodeDhcp(msg), rinfo };
 }
 
-describe('DhcpListener on loopback', () => {
+for (const sockets of ['batch', 'dgram'] as const) {
+describe(`DhcpListener on loopback (${sockets} sockets)`, () => {
   const leases = new MemoryLeaseStore();
   const service = new DhcpService({
     config: {
@@ -42,13 +43,17 @@ describe('DhcpListener on loopback', () => {
     },
     leases, reservations: new FakeInventory(), events: new MemoryEventSink(),
   });
-  const listener = new DhcpListener({ service, bindToDevice: false, bindAddress: '127.0.0.1', expireEveryMs: 0 });
-  const sockets: dgram.Socket[] = [];
+  const listener = new DhcpListener({ service, bindToDevice: false, bindAddress: '127.0.0.1', expireEveryMs: 0, sockets });
+  const clients: dgram.Socket[] = [];
 
   before(() => listener.start());
   after(async () => {
     await listener.stop();
-    for (const s of sockets) s.close();
+    for (const s of clients) s.close();
+  });
+
+  it(`reads and writes through ${sockets} sockets`, () => {
+    assert.equal(listener.socketKind, sockets);
   });
 
   it('asks the kernel for a receive buffer big enough for a burst of DISCOVERs (4 MiB by default)', () => {
@@ -58,7 +63,7 @@ describe('DhcpListener on loopback', () => {
 
   it('a relayed DISCOVER is answered unicast to giaddr on the server port', async () => {
     const relay = await udp('127.0.0.2', SERVER_PORT);
-    sockets.push(relay);
+    clients.push(relay);
     relay.send(clientBytes({ type: 'DISCOVER', mac: '02:cc:00:00:00:01', giaddr: '127.0.0.2', relayAgentInfo: Uint8Array.of(1, 1, 7) }), SERVER_PORT, '127.0.0.1');
     const { packet, rinfo } = await reply(relay);
     assert.deepEqual([packet.options.messageType, packet.yiaddr, rinfo.port], ['OFFER', '127.0.0.100', SERVER_PORT]);
@@ -67,7 +72,7 @@ describe('DhcpListener on loopback', () => {
 
   it('an INFORM from a configured client is answered at ciaddr on the client port', async () => {
     const client = await udp('127.0.0.3', CLIENT_PORT);
-    sockets.push(client);
+    clients.push(client);
     client.send(clientBytes({ type: 'INFORM', mac: KNOWN.n3.mac, ciaddr: '127.0.0.3' }), SERVER_PORT, '127.0.0.1');
     const { packet } = await reply(client);
     assert.deepEqual([packet.options.messageType, packet.ciaddr, packet.options.subnetMask], ['ACK', '127.0.0.3', '255.0.0.0']);
@@ -76,7 +81,7 @@ describe('DhcpListener on loopback', () => {
   it('garbage is counted as malformed and answered by nothing', async () => {
     const before = service.counters.get('malformed.short-header');
     const s = await udp('127.0.0.4', 0);
-    sockets.push(s);
+    clients.push(s);
     s.send(Buffer.from('not dhcp'), SERVER_PORT, '127.0.0.1');
     for (let i = 0; i < 50 && service.counters.get('malformed.short-header') === before; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(service.counters.get('malformed.short-header'), before + 1);
@@ -88,7 +93,16 @@ describe('DhcpListener on loopback', () => {
       config: { ...service.config, interfaces: [{ name: 'lo', serverAddress: '127.0.0.1' }, { name: 'lo2', serverAddress: '127.0.0.9' }] },
       leases, reservations: new FakeInventory(), events: new MemoryEventSink(),
     });
-    await assert.rejects(new DhcpListener({ service: two, bindToDevice: false }).start(), /needs bindToDevice/);
+    await assert.rejects(new DhcpListener({ service: two, bindToDevice: false, sockets }).start(), /needs bindToDevice/);
+  });
+
+  it('a port already taken by a socket without SO_REUSEADDR is an error that names the interface and port', async () => {
+    const taken = await udp('127.0.0.1', 0);
+    clients.push(taken);
+    const port = taken.address().port;
+    const other = loopbackService(port, new MemoryLeaseStore());
+    await assert.rejects(new DhcpListener({ service: other, bindToDevice: false, bindAddress: '127.0.0.1', expireEveryMs: 0, sockets }).start(),
+      new RegExp(`DHCP on lo \\(127\\.0\\.0\\.1:${port}\\): .*(in use|EADDRINUSE)`));
   });
 });
 
@@ -104,11 +118,11 @@ class SlowLeaseStore extends MemoryLeaseStore {
   }
 }
 
-describe('DhcpListener under a burst bigger than its handlers', () => {
+describe(`DhcpListener under a burst bigger than its handlers (${sockets} sockets)`, () => {
   async function burst(o: { maxQueueAgeMs: number; count: number }) {
     const port = 20000 + ((process.pid + 7) % 20000);
     const service = loopbackService(port, new SlowLeaseStore(5));
-    const listener = new DhcpListener({ service, bindToDevice: false, bindAddress: '127.0.0.1', expireEveryMs: 0, maxInFlight: 2, maxQueueAgeMs: o.maxQueueAgeMs });
+    const listener = new DhcpListener({ service, bindToDevice: false, bindAddress: '127.0.0.1', expireEveryMs: 0, maxInFlight: 2, maxQueueAgeMs: o.maxQueueAgeMs, sockets });
     await listener.start();
     const relay = await udp('127.0.0.2', port);
     relay.setRecvBufferSize(4 * 1024 * 1024);
@@ -141,3 +155,4 @@ describe('DhcpListener under a burst bigger than its handlers', () => {
     assert.equal(r.offers + stale, 300, JSON.stringify(r.counters));
   });
 });
+}

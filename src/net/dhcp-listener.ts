@@ -1,8 +1,8 @@
 // UDP sockets for the DHCP service: one per interface (SO_BINDTODEVICE) on port 67, plus 4011 in proxy mode.
-import dgram from 'node:dgram';
-import { once } from 'node:events';
 import type { DhcpService } from '../boot/dhcp/dhcp-service.ts';
-import { bindSocketToDevice, loadNativeNet } from './bind-to-device.ts';
+import { loadNativeNet } from './bind-to-device.ts';
+import { openDgramSocket, type DatagramSocket, type DatagramSocketOptions } from './datagram-socket.ts';
+import { tryLoadUdpBatch, UdpBatchSocket, type NativeUdpBatch } from './udp-batch-socket.ts';
 
 export interface DhcpListenerOptions {
   service: DhcpService;
@@ -32,11 +32,18 @@ export interface DhcpListenerOptions {
    * (RcvbufErrors), and each drop costs that client a 4 s PXE retry. The kernel caps it at net.core.rmem_max.
    */
   receiveBufferBytes?: number;
+  /**
+   * How datagrams are read and written: 'batch' through the native addon (recvmmsg/sendmmsg: one call into
+   * JavaScript for every datagram waiting, one system call for a turn's replies), or 'dgram' (node:dgram, a callback
+   * and a send request per datagram: 30–40 µs of CPU each). Default: 'batch' when the addon is built, else 'dgram'
+   * with a warning.
+   */
+  sockets?: 'batch' | 'dgram';
   log?: { warn(obj: object, msg: string): void };
 }
 
 interface Bound {
-  socket: dgram.Socket;
+  socket: DatagramSocket;
   interface: string;
   via: 'dhcp' | 'proxy';
 }
@@ -44,7 +51,8 @@ interface Bound {
 interface Waiting {
   b: Bound;
   msg: Buffer;
-  rinfo: dgram.RemoteInfo;
+  address: string;
+  port: number;
   at: number;
 }
 
@@ -70,22 +78,28 @@ export class DhcpListener {
     if (mode === 'off') return;
     const toDevice = this.#opts.bindToDevice ?? true;
     if (!toDevice && interfaces.length > 1) throw new Error('DHCP on several interfaces needs bindToDevice (SO_BINDTODEVICE)');
-    const native = toDevice ? loadNativeNet() : undefined;
+    // Fails early, with the message that says how to build it, when an interface binding needs the addon.
+    if (toDevice) loadNativeNet();
+    const batch = this.#batchAddon();
     const vias: Array<['dhcp' | 'proxy', number]> = [['dhcp', service.ports.server]];
     if (mode === 'proxy') vias.push(['proxy', service.ports.proxy]);
+    const want = this.#opts.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER;
     try {
       for (const itf of interfaces) {
         for (const [via, port] of vias) {
-          const socket = dgram.createSocket({ type: 'udp4', reuseAddr: true });
-          this.#sockets.push({ socket, interface: itf.name, via });
-          socket.bind({ port, address: this.#opts.bindAddress ?? '0.0.0.0' });
-          await once(socket, 'listening');
-          if (native) bindSocketToDevice(socket, itf.name, native);
-          socket.setBroadcast(true);
-          this.#sizeReceiveBuffer(socket, itf.name);
-          const bound: Bound = { socket, interface: itf.name, via };
-          socket.on('message', (msg, rinfo) => this.#onMessage(bound, msg, rinfo));
-          socket.on('error', (err) => this.#opts.log?.warn({ err, interface: itf.name }, 'DHCP socket error'));
+          const bound = { interface: itf.name, via } as Bound;
+          const o: DatagramSocketOptions = {
+            address: this.#opts.bindAddress ?? '0.0.0.0', port, ...(toDevice && { device: itf.name }), receiveBufferBytes: want,
+            onMessage: (msg, address, fromPort) => this.#onMessage(bound, msg, address, fromPort),
+            onError: (err) => this.#opts.log?.warn({ err, interface: itf.name }, 'DHCP socket error'),
+          };
+          try {
+            bound.socket = batch ? UdpBatchSocket.open(batch, o) : await openDgramSocket(o);
+          } catch (err) {
+            throw new Error(`DHCP on ${itf.name} (${o.address}:${port}): ${(err as Error).message}`, { cause: err });
+          }
+          this.#sockets.push(bound);
+          this.#checkReceiveBuffer(bound.socket, itf.name, want);
         }
       }
     } catch (e) {
@@ -99,18 +113,27 @@ export class DhcpListener {
 
   /** Receive buffer as granted by the kernel (Linux reports twice the size asked, for its own bookkeeping). */
   get receiveBufferBytes(): number[] {
-    return this.#sockets.map((b) => b.socket.getRecvBufferSize() / 2);
+    return this.#sockets.map((b) => b.socket.receiveBufferBytes);
   }
 
-  #sizeReceiveBuffer(socket: dgram.Socket, itf: string): void {
-    const want = this.#opts.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER;
-    try {
-      socket.setRecvBufferSize(want);
-    } catch (err) {
-      this.#opts.log?.warn({ err, interface: itf }, 'DHCP socket receive buffer not set');
-      return;
-    }
-    const got = socket.getRecvBufferSize() / 2;
+  /** Which way the sockets read and write ('batch' or 'dgram'), once started. */
+  get socketKind(): 'batch' | 'dgram' | undefined {
+    const s = this.#sockets[0]?.socket;
+    return s === undefined ? undefined : s instanceof UdpBatchSocket ? 'batch' : 'dgram';
+  }
+
+  #batchAddon(): NativeUdpBatch | undefined {
+    const asked = this.#opts.sockets;
+    if (asked === 'dgram') return undefined;
+    const addon = tryLoadUdpBatch();
+    if (addon) return addon;
+    if (asked === 'batch') throw new Error('DHCP sockets: the native UDP batch addon is not built (npm run postinstall: node-gyp rebuild --directory=native; needs make, gcc and Node headers)');
+    this.#opts.log?.warn({}, 'DHCP uses node:dgram: the native UDP batch addon is not built (npm run postinstall), so each datagram costs several times more CPU');
+    return undefined;
+  }
+
+  #checkReceiveBuffer(socket: DatagramSocket, itf: string, want: number): void {
+    const got = socket.receiveBufferBytes;
     if (got < want) {
       this.#opts.log?.warn({ interface: itf, wantBytes: want, gotBytes: got },
         `DHCP socket receive buffer capped at ${got} bytes by net.core.rmem_max; a boot storm will lose DISCOVERs (sysctl -w net.core.rmem_max=${want})`);
@@ -123,12 +146,12 @@ export class DhcpListener {
     this.#head = 0;
     const all = this.#sockets;
     this.#sockets = [];
-    await Promise.all(all.map(({ socket }) => new Promise<void>((r) => { try { socket.close(() => r()); } catch { r(); } })));
+    await Promise.all(all.map(({ socket }) => socket.close()));
   }
 
   /** Local ports actually bound (for tests that bind port 0). */
   get boundPorts(): Array<{ interface: string; via: 'dhcp' | 'proxy'; port: number }> {
-    return this.#sockets.map((b) => ({ interface: b.interface, via: b.via, port: b.socket.address().port }));
+    return this.#sockets.map((b) => ({ interface: b.interface, via: b.via, port: b.socket.port }));
   }
 
   /** Requests waiting for a handler now. */
@@ -136,10 +159,10 @@ export class DhcpListener {
     return this.#queue.length - this.#head;
   }
 
-  #onMessage(b: Bound, msg: Buffer, rinfo: dgram.RemoteInfo): void {
+  #onMessage(b: Bound, msg: Buffer, address: string, port: number): void {
     const { service } = this.#opts;
     if (this.#inFlight < (this.#opts.maxInFlight ?? 256)) {
-      void this.#handle(b, msg, rinfo);
+      void this.#handle(b, msg, address, port);
       return;
     }
     if (this.queued >= (this.#opts.maxQueued ?? 16_384)) {
@@ -147,7 +170,7 @@ export class DhcpListener {
       service.counters.inc('dropped.overload');
       return;
     }
-    this.#queue.push({ b, msg, rinfo, at: performance.now() });
+    this.#queue.push({ b, msg, address, port, at: performance.now() });
   }
 
   /** Starts the oldest waiting requests that still have a point, as handlers free up. */
@@ -160,7 +183,7 @@ export class DhcpListener {
         this.#opts.service.counters.inc('dropped.stale');
         continue;
       }
-      void this.#handle(w.b, w.msg, w.rinfo);
+      void this.#handle(w.b, w.msg, w.address, w.port);
     }
     if (this.#head === this.#queue.length) {
       this.#queue = [];
@@ -171,11 +194,11 @@ export class DhcpListener {
     }
   }
 
-  async #handle(b: Bound, msg: Buffer, rinfo: dgram.RemoteInfo): Promise<void> {
+  async #handle(b: Bound, msg: Buffer, address: string, port: number): Promise<void> {
     const { service } = this.#opts;
     this.#inFlight++;
     try {
-      const out = await service.handle(msg, { interface: b.interface, via: b.via, source: { address: rinfo.address, port: rinfo.port } });
+      const out = await service.handle(msg, { interface: b.interface, via: b.via, source: { address, port } });
       // The reply leaves through the socket of the interface the request came in on.
       if (out) await new Promise<void>((resolve) => b.socket.send(out.bytes, out.port, out.address, (err) => {
         if (err) {
