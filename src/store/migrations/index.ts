@@ -9,6 +9,7 @@ import { discoveryMigration } from './005-discovery.ts';
 import { authMigration } from './006-auth.ts';
 import { loginFailuresMigration } from './007-login-failures.ts';
 import { leaseLogMigration } from './008-lease-log.ts';
+import { leaseTableIndexesMigration } from './009-lease-table-indexes.ts';
 
 /** Every migration, keyed by its file name; add new ones at the end with the next number. */
 export function inventoryMigrations(flavor: SqlFlavor): Record<string, Migration> {
@@ -21,5 +22,6 @@ export function inventoryMigrations(flavor: SqlFlavor): Record<string, Migration
     '006-auth': authMigration(flavor),
     '007-login-failures': loginFailuresMigration(flavor),
     '008-lease-log': leaseLogMigration(flavor),
+    '009-lease-table-indexes': leaseTableIndexesMigration(flavor),
   };
 }
