@@ -19,6 +19,14 @@ static inline napi_value stage0_export_all(napi_env env, napi_value exports, con
   return exports;
 }
 
+/* The native object behind a handle argument (a napi external made by the addon), or NULL after throwing a
+ * TypeError with `usage` (v NULL: the argument is missing). */
+static inline void *stage0_external_arg(napi_env env, napi_value v, const char *usage) {
+  void *p = NULL;
+  if (v == NULL || napi_get_value_external(env, v, &p) != napi_ok || p == NULL) napi_throw_type_error(env, NULL, usage);
+  return p;
+}
+
 #define STAGE0_ADDON(...)                                                   \
   static napi_value stage0_init(napi_env env, napi_value exports) {         \
     static const stage0_export fns[] = {__VA_ARGS__};                       \

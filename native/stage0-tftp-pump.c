@@ -378,12 +378,6 @@ static napi_value pump_start(napi_env env, napi_callback_info info) {
   return out;
 }
 
-static pump *handle_arg(napi_env env, napi_value v, const char *usage) {
-  pump *p = NULL;
-  if (napi_get_value_external(env, v, (void **)&p) != napi_ok || p == NULL) napi_throw_type_error(env, NULL, usage);
-  return p;
-}
-
 static napi_value pump_end(napi_env env, napi_callback_info info) {
   static const char usage[] = "tftpPumpEnd(handle, outcome, reason, errorPacket | null)";
   size_t argc = 4;
@@ -393,7 +387,7 @@ static napi_value pump_end(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, usage);
     return NULL;
   }
-  pump *p = handle_arg(env, argv[0], usage);
+  pump *p = stage0_external_arg(env, argv[0], usage);
   char outcome[16], reason[512];
   size_t l;
   void *pkt = NULL;
@@ -416,7 +410,7 @@ static napi_value pump_state(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1], out, v;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  pump *p = handle_arg(env, argc == 1 ? argv[0] : NULL, "tftpPumpState(handle)");
+  pump *p = stage0_external_arg(env, argc == 1 ? argv[0] : NULL, "tftpPumpState(handle)");
   if (p == NULL) return NULL;
   uint64_t now = uv_now(p->timer.loop);
   double vals[7] = {(double)p->acked, (double)p->last_block, (double)p->retries, (double)(now - p->progress_at),

@@ -215,18 +215,12 @@ static napi_value batch_open(napi_env env, napi_callback_info info) {
   return out;
 }
 
-static sock *handle_arg(napi_env env, napi_value v, const char *usage) {
-  sock *s = NULL;
-  if (v == NULL || napi_get_value_external(env, v, (void **)&s) != napi_ok || s == NULL) napi_throw_type_error(env, NULL, usage);
-  return s;
-}
-
 static napi_value batch_send(napi_env env, napi_callback_info info) {
   static const char usage[] = "udpBatchSend(handle, data: Buffer, meta: Uint32Array (offset, length, IPv4, port per datagram), count)";
   size_t argc = 4;
   napi_value argv[4];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  sock *s = handle_arg(env, argc == 4 ? argv[0] : NULL, usage);
+  sock *s = stage0_external_arg(env, argc == 4 ? argv[0] : NULL, usage);
   if (s == NULL) return NULL;
   void *data = NULL, *metap = NULL;
   size_t dlen = 0, mlen = 0;
@@ -304,7 +298,7 @@ static napi_value batch_close(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  sock *s = handle_arg(env, argc >= 1 ? argv[0] : NULL, "udpBatchClose(handle, onClosed?)");
+  sock *s = stage0_external_arg(env, argc >= 1 ? argv[0] : NULL, "udpBatchClose(handle, onClosed?)");
   if (s == NULL || s->closed) return NULL;
   napi_valuetype t = napi_undefined;
   if (argc == 2) napi_typeof(env, argv[1], &t);
