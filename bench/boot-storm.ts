@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MAX_STORM_CLIENTS, type StormOptions } from '../src/sim/boot-storm.ts';
 import type { StormReport } from '../src/sim/storm-report.ts';
-import { cores, fmt, load1, median, requireTool, row, timed } from './support/bench-kit.ts';
+import { cores, fmt, load1, median, requireTool, row, timed, udpCounters } from './support/bench-kit.ts';
 import { makeStormFiles, startDnsmasqNginx, startStage0Storm, type StartedStorm } from '../src/sim/storm-servers.ts';
 import { createStormTopology } from '../src/sim/storm-netns.ts';
-import { runInNetns as runIn } from '../src/lab/exec.ts';
 
 const { values } = parseArgs({
   options: {
@@ -66,8 +65,7 @@ async function playOnce(server: string, run: number): Promise<{ report: StormRep
     // UDP datagrams each namespace's kernel dropped because a socket's receive buffer was full (RcvbufErrors): the
     // server's, and the simulator's (one process plays every client: if it falls behind, replies die on its side).
     const udpOf = async (ns: string) => {
-      const snmp = (await runIn(ns, 'cat', ['/proc/net/snmp'])).stdout.split('\n').filter((l) => l.startsWith('Udp:'));
-      const udp = Object.fromEntries(snmp[0]!.split(/\s+/).slice(1).map((k, i) => [k, Number(snmp[1]!.split(/\s+/)[i + 1])]));
+      const udp = await udpCounters(ns);
       return { InDatagrams: udp.InDatagrams, RcvbufErrors: udp.RcvbufErrors, InErrors: udp.InErrors };
     };
     const simLag = r.stderr.split('\n').find((l) => l.startsWith('{"simulatorLoopDelayMs"'));

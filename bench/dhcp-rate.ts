@@ -18,7 +18,7 @@ import { stringify } from 'yaml';
 import { run } from '../src/lab/exec.ts';
 import { deleteNetns } from '../src/lab/netns.ts';
 import type { DhcpRateResult } from '../src/sim/dhcp-rate.ts';
-import { cores, fmt, load1, requireTool, row, startPinned, timed, waitForListen, type Pinned } from './support/bench-kit.ts';
+import { cores, fmt, load1, requireTool, row, startPinned, timed, udpCounters, waitForListen, type Pinned } from './support/bench-kit.ts';
 
 const { values } = parseArgs({
   options: {
@@ -154,15 +154,6 @@ async function offer(rate: number): Promise<DhcpRateResult> {
   return (JSON.parse(line) as { result: DhcpRateResult }).result;
 }
 
-/** The kernel's count of UDP datagrams dropped for a full receive buffer in a namespace (/proc/net/snmp). Drops on the
- *  generator's side mean its socket could not keep up with a burst of replies, not that the server lost them. */
-async function rcvbufErrors(ns: string): Promise<number> {
-  const r = await run('ip', ['netns', 'exec', ns, 'cat', '/proc/net/snmp']);
-  const [head, vals] = r.stdout.split('\n').filter((l) => l.startsWith('Udp:'));
-  const i = head!.split(/\s+/).indexOf('RcvbufErrors');
-  return Number(vals!.split(/\s+/)[i]);
-}
-
 /** CPU time (user + system) a process has used, µs, from /proc/PID/stat (clock ticks of 10 ms): the server's cost per
  *  ACK holds steadier than its highest clean rate on a shared host, where a peer's rate moves by half between runs. */
 function cpuMicros(pid: number | undefined): number {
@@ -195,6 +186,7 @@ try {
       });
       for (const rate of RATES) {
         const before = load1();
+        const rcvbufErrors = async (ns: string) => (await udpCounters(ns)).RcvbufErrors!;
         const kernel0 = [await rcvbufErrors(SRV), await rcvbufErrors(CLI)];
         const cpu0 = cpuMicros(p.child.pid);
         const r = await offer(rate);

@@ -72,4 +72,13 @@ export function timed(core: string, argv: string[], netns?: string, timeoutMs = 
 /** A markdown table row. */
 export const row = (cells: Array<string | number>): string => `| ${cells.join(' | ')} |`;
 
+/** The UDP counters of a namespace's kernel (/proc/net/snmp: InDatagrams, RcvbufErrors, InErrors…). RcvbufErrors counts
+ *  datagrams dropped because a socket's receive buffer was full: on a generator's side, replies its socket could not
+ *  take in time, not replies the server lost. */
+export async function udpCounters(netns: string): Promise<Record<string, number>> {
+  const snmp = (await run('ip', ['netns', 'exec', netns, 'cat', '/proc/net/snmp'])).stdout.split('\n').filter((l) => l.startsWith('Udp:'));
+  const [names, values] = snmp.map((l) => l.split(/\s+/).slice(1));
+  return Object.fromEntries(names!.map((k, i) => [k, Number(values![i])]));
+}
+
 export const fmt = (x: number, digits = 1): string => (Number.isFinite(x) ? x.toFixed(digits) : '–');

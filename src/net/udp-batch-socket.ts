@@ -1,6 +1,7 @@
 // A UDP socket read and written in batches by the native addon (native/stage0-udp-batch.c): every datagram waiting in
 // the socket reaches JavaScript in one call, and the replies sent during one turn of the loop leave in one sendmmsg.
 // Why: node:dgram costs 30–40 µs of CPU per datagram (bench/RESULTS.md, session 10), most of a DHCP server's budget.
+import { intToIp, ipToInt } from '../boot/dhcp/ipv4.ts';
 import { addonPath, tryLoadAddon } from './native-addon.ts';
 import type { DatagramSocket, DatagramSocketOptions } from './datagram-socket.ts';
 
@@ -23,20 +24,6 @@ export const tryLoadUdpBatch = (path: string = UDP_BATCH_ADDON_PATH): NativeUdpB
  * 3,000 DORA/s), as it would a small relay agent's; 64 did not (bench/RESULTS.md, session 10).
  */
 export const DEFAULT_PER_TURN = 64;
-
-const dotted = (a: number): string => `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
-
-function ipv4Number(address: string): number {
-  const p = address.split('.');
-  if (p.length !== 4) throw new Error(`not an IPv4 address: ${address}`);
-  let n = 0;
-  for (const x of p) {
-    const b = Number(x);
-    if (!Number.isInteger(b) || b < 0 || b > 255 || x === '') throw new Error(`not an IPv4 address: ${address}`);
-    n = n * 256 + b;
-  }
-  return n;
-}
 
 interface Outgoing {
   bytes: Uint8Array;
@@ -62,7 +49,7 @@ export class UdpBatchSocket implements DatagramSocket {
       this.truncated += truncated;
       for (let i = 0; i < count; i++) {
         const at = meta[i * 4]!;
-        o.onMessage(data.subarray(at, at + meta[i * 4 + 1]!), dotted(meta[i * 4 + 2]!), meta[i * 4 + 3]!);
+        o.onMessage(data.subarray(at, at + meta[i * 4 + 1]!), intToIp(meta[i * 4 + 2]!), meta[i * 4 + 3]!);
       }
     });
     this.#handle = opened.handle;
@@ -102,7 +89,7 @@ export class UdpBatchSocket implements DatagramSocket {
     let total = 0;
     for (const o of out) {
       try {
-        good.push({ ...o, to: ipv4Number(o.address) });
+        good.push({ ...o, to: ipToInt(o.address, 'address') });
         total += o.bytes.length;
       } catch (err) {
         o.done(err as Error);
