@@ -15,6 +15,8 @@ export type StoreKind = 'sqlite' | 'postgres';
 
 export interface TestServer {
   url: string;
+  /** The plain-HTTP boot listener's URL with its bound port, when one runs (configure port 0: no race for a port). */
+  bootUrl?: string;
   dataDir: string;
   /** The first-start administrator's one-time password and an API token made with it. */
   adminPassword: string;
@@ -51,6 +53,7 @@ export async function startTestServer(kind: StoreKind, extra: Record<string, unk
     servers.set(origin, { token: login.body.token, ca });
     return {
       url: running.url,
+      ...(running.bootUrl && { bootUrl: running.bootUrl }),
       dataDir,
       adminPassword,
       adminToken: login.body.token,

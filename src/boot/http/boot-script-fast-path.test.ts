@@ -37,14 +37,6 @@ function raw(base: string, method: string, p: string, body?: string): Promise<Ra
   });
 }
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
 const MAC = { unknown: '52-54-00-AA-BB-CC', none: '52:54:00:00:20:01', boot: '52:54:00:00:20:02', shell: '52:54:00:00:20:03', install: '52:54:00:00:20:04', guarded: '52:54:00:00:20:05' };
 /** Install scripts carry a fresh token per request by design: compared with the token blanked. */
 const blankToken = (s: string) => s.replace(/stage0\.token=[A-Za-z0-9_-]+/g, 'stage0.token=<token>');
@@ -70,18 +62,19 @@ for (const kind of ['sqlite', 'postgres'] as const) describe(`boot script: lean 
   const lastEventId = async () => ((await api('GET', '/events?limit=10000')).body.items as { id: number }[]).at(-1)?.id ?? 0;
 
   before(async () => {
-    const bootPort = await freePort();
     pg = kind === 'postgres' ? await startPostgres() : undefined;
     s = await startTestServer('sqlite', {
       ...(pg && { store: { kind: 'postgres', url: pg.url } }),
       api: { listen: '127.0.0.1', port: 0 },
-      boot: { httpBase: 'http://10.0.0.1:8080', http: { enabled: true, listen: '127.0.0.1', port: bootPort }, default: { kernel: 'env/vmlinuz', initrd: 'env/initrd.gz', cmdline: 'console=ttyS0' } },
+      boot: { httpBase: 'http://10.0.0.1:8080', http: { enabled: true, listen: '127.0.0.1', port: 0 }, default: { kernel: 'env/vmlinuz', initrd: 'env/initrd.gz', cmdline: 'console=ttyS0' } },
       // The guard's lease facts come from these subnets; DHCP itself stays off.
       dhcp: { subnets: [{ cidr: '10.11.0.0/24' }] },
       // SQLite: one controller owns the leases and reads them at start, so the lease is there before it starts;
       // PostgreSQL: another controller writes it while this one runs (below).
     }, pg ? undefined : leaseGuarded);
-    bootUrl = `http://127.0.0.1:${bootPort}`;
+    // Port 0 and the URL the listener reports: a port picked beforehand could be taken by the time it listens.
+    assert.ok(s.bootUrl, 'the boot listener must run');
+    bootUrl = s.bootUrl;
     assert.match(s.url, /^http:/, 'the API listener must be plain HTTP for the comparison');
     assert.equal((await api('POST', '/profiles', { name: 'p1', kernel: 'p1/vmlinuz', initrd: 'p1/initrd.img', cmdline: 'console=ttyS0' })).status, 201);
     for (const [i, key] of (['none', 'boot', 'shell', 'install', 'guarded'] as const).entries())
