@@ -53,6 +53,23 @@ export async function benchNetns(purpose: string): Promise<{ name: string; remov
   return { name, remove: () => deleteNetns(name) };
 }
 
+/**
+ * CPU time each core spent busy (user, system, irq, softirq, steal: everything but idle and iowait), in seconds, from
+ * /proc/stat. Take one before and one after a run: the difference says which side of a pinned bench was the limit —
+ * on a veth pair the kernel's network work lands on both cores, so a process's own CPU time does not say it.
+ */
+export function coreBusySeconds(): Map<string, number> {
+  const hz = 100; // USER_HZ: /proc/stat counts in 1/100 s on Linux whatever the kernel's tick
+  const out = new Map<string, number>();
+  for (const line of readFileSync('/proc/stat', 'utf8').split('\n')) {
+    const m = /^cpu(\d+) (.*)$/.exec(line);
+    if (!m) continue;
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = m[2]!.trim().split(/\s+/).map(Number);
+    out.set(m[1]!, (user + nice + system + irq + softirq + steal) / hz);
+  }
+  return out;
+}
+
 export { startPinned, waitForListen, type Pinned } from '../../src/sim/pinned-process.ts';
 
 /** Runs a command to completion (inside netns, pinned), returns wall ms, exit code and stderr. */
