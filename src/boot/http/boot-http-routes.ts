@@ -5,7 +5,9 @@ import type { EventSink } from '../../domain/events/event-sink.ts';
 import { attributeDecider, type BootDecider, type KernelSpec } from './boot-plan.ts';
 import { BAD_MAC, BOOT_SCRIPT_PATH, bootScriptAnswerer, type HttpAnswer } from './boot-script-answer.ts';
 import { parseMac } from './boot-query-mac.ts';
-import { resolveInJail } from './file-jail.ts';
+import { openInJail } from './file-jail.ts';
+import { RootDirectory } from '../../lib/open-in-root.ts';
+import { OpenFileCache } from '../../lib/open-file-cache.ts';
 import { plainIp } from './mac-ip-guard.ts';
 import { sendFile } from './send-file.ts';
 
@@ -50,33 +52,45 @@ export function bootHttpRoutes(app: FastifyInstance, o: BootHttpOptions): void {
   const script = bootScriptAnswerer({ httpBase: o.httpBase, decider, events: o.events });
   app.get<{ Querystring: { mac?: string } }>(BOOT_SCRIPT_PATH, { config: { public: 'boot' } }, async (req, reply) => send(reply, await script({ mac: req.query.mac, ip: req.ip })));
 
-  const serveAsset = async (req: FastifyRequest, reply: FastifyReply, root: string | undefined, name: string, mac: string | undefined) => {
+  // Descriptors shared by the requests of a second (lib/open-file-cache.ts): a storm asks for the same few files.
+  const assetsDir = o.assetsDir === undefined ? undefined : new OpenFileCache(new RootDirectory(o.assetsDir));
+  const ipxeDir = new OpenFileCache(new RootDirectory(o.ipxeDir));
+  app.addHook('onClose', async () => {
+    assetsDir?.close();
+    ipxeDir.close();
+  });
+  const serveAsset = async (req: FastifyRequest, reply: FastifyReply, root: OpenFileCache | undefined, name: string, mac: string | undefined) => {
     if (!root) return reply.code(404).type('text/plain').send('stage0: no boot.assetsDir configured\n');
-    const found = await resolveInJail(root, name);
-    // Who asked, only for the requests that are recorded (a traversal attempt, a GET): not for HEADs and misses.
-    const recorded = found.ok ? req.method === 'GET' : found.reason === 'traversal';
-    const who = recorded ? mac ?? (await o.macOf?.(plainIp(req.ip))) : undefined;
-    const node = who ? (await o.nodes.byMac(who))?.name ?? null : null;
-    if (!found.ok) {
-      if (recorded) o.events.emit({ actor: 'boot', node, kind: 'http.refused', details: { path: name, from: req.ip, reason: found.reason } });
-      return reply.code(found.reason === 'traversal' ? 403 : 404).type('text/plain').send(`stage0: ${found.reason}: ${name}\n`);
+    const found = await openInJail(root, name);
+    try {
+      // Who asked, only for the requests that are recorded (a traversal attempt, a GET): not for HEADs and misses.
+      const recorded = found.ok ? req.method === 'GET' : found.reason === 'traversal';
+      const who = recorded ? mac ?? (await o.macOf?.(plainIp(req.ip))) : undefined;
+      const node = who ? (await o.nodes.byMac(who))?.name ?? null : null;
+      if (!found.ok) {
+        if (recorded) o.events.emit({ actor: 'boot', node, kind: 'http.refused', details: { path: name, from: req.ip, reason: found.reason } });
+        return reply.code(found.reason === 'traversal' ? 403 : 404).type('text/plain').send(`stage0: ${found.reason}: ${name}\n`);
+      }
+      if (recorded) o.events.emit({ actor: 'boot', node, kind: 'http.asset', details: { path: name, mac: who, from: req.ip, range: req.headers.range } });
+    } catch (err) {
+      if (found.ok) found.shared.release(); // not handed to sendFile: still ours to give back
+      throw err;
     }
-    if (recorded) o.events.emit({ actor: 'boot', node, kind: 'http.asset', details: { path: name, mac: who, from: req.ip, range: req.headers.range } });
-    return sendFile(req, reply, found);
+    return sendFile(req, reply, found); // gives the shared file back when done
   };
 
   // GET and HEAD explicitly: firmware (OVMF) sends HEAD first and must see the real Content-Length.
   const GET_HEAD = ['GET', 'HEAD'] as const;
-  app.route<{ Params: { '*': string } }>({ config: { public: 'boot' }, method: [...GET_HEAD], url: '/boot/assets/*', handler: (req, reply) => serveAsset(req, reply, o.assetsDir, req.params['*'], undefined) });
+  app.route<{ Params: { '*': string } }>({ config: { public: 'boot' }, method: [...GET_HEAD], url: '/boot/assets/*', handler: (req, reply) => serveAsset(req, reply, assetsDir, req.params['*'], undefined) });
   app.route<{ Params: { mac: string; '*': string } }>({ config: { public: 'boot' },
     method: [...GET_HEAD],
     url: '/boot/m/:mac/assets/*',
     handler: (req, reply) => {
       const mac = macOrProblem(req.params.mac, reply);
-      return mac ? serveAsset(req, reply, o.assetsDir, req.params['*'], mac) : reply;
+      return mac ? serveAsset(req, reply, assetsDir, req.params['*'], mac) : reply;
     },
   });
-  app.route<{ Params: { '*': string } }>({ config: { public: 'boot' }, method: [...GET_HEAD], url: '/boot/ipxe/*', handler: (req, reply) => serveAsset(req, reply, o.ipxeDir, req.params['*'], undefined) });
+  app.route<{ Params: { '*': string } }>({ config: { public: 'boot' }, method: [...GET_HEAD], url: '/boot/ipxe/*', handler: (req, reply) => serveAsset(req, reply, ipxeDir, req.params['*'], undefined) });
 
   const callback = async (req: FastifyRequest<{ Querystring: { mac?: string; status?: string } }>, reply: FastifyReply) => {
     const mac = macOrProblem(req.query.mac, reply);

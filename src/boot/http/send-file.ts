@@ -14,29 +14,60 @@ export interface SendFileOptions {
   native?: NativeSendfile | null;
 }
 
-export async function sendFile(req: FastifyRequest, reply: FastifyReply, file: { file: string; size: number; mtime: Date }, contentType = 'application/octet-stream', opts: SendFileOptions = {}): Promise<FastifyReply> {
-  reply.header('accept-ranges', 'bytes').header('last-modified', file.mtime.toUTCString()).type(contentType);
-  const range = parseByteRange(req.headers.range, file.size);
-  if (range.kind === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${file.size}`).send();
-  const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, file.size - 1];
-  if (range.kind === 'partial') reply.code(206).header('content-range', `bytes ${start}-${end}/${file.size}`);
-  const length = Math.max(0, end - start + 1);
-  reply.header('content-length', String(length));
-  if (req.method === 'HEAD' || length === 0) return reply.send();
-  const native = opts.native === undefined ? NATIVE : opts.native;
-  const socket = req.raw.socket;
-  if (native && req.raw.httpVersionMajor === 1 && tcpSocketFd(socket) !== undefined) {
-    let fh: FileHandle;
-    try {
-      fh = await open(file.file, 'r'); // before hijacking, so a vanished file still gets fastify's error reply
-    } catch (err) {
-      return reply.send(err);
+/**
+ * A file to send. With `shared` (opened by the path jail, shared with other requests) sendFile reads it by offset and
+ * calls release() once when done; without it, sendFile opens `file` and closes it.
+ */
+export interface FileToSend {
+  file: string;
+  size: number;
+  mtime: Date;
+  shared?: { fh: FileHandle; release(): void };
+}
+
+export async function sendFile(req: FastifyRequest, reply: FastifyReply, file: FileToSend, contentType = 'application/octet-stream', opts: SendFileOptions = {}): Promise<FastifyReply> {
+  let release = file.shared?.release; // called here unless handed on to the kernel path or to a stream
+  try {
+    reply.header('accept-ranges', 'bytes').header('last-modified', file.mtime.toUTCString()).type(contentType);
+    const range = parseByteRange(req.headers.range, file.size);
+    if (range.kind === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${file.size}`).send();
+    const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, file.size - 1];
+    if (range.kind === 'partial') reply.code(206).header('content-range', `bytes ${start}-${end}/${file.size}`);
+    const length = Math.max(0, end - start + 1);
+    reply.header('content-length', String(length));
+    if (req.method === 'HEAD' || length === 0) return reply.send();
+    const native = opts.native === undefined ? NATIVE : opts.native;
+    const socket = req.raw.socket;
+    if (native && req.raw.httpVersionMajor === 1 && tcpSocketFd(socket) !== undefined) {
+      let fh: FileHandle;
+      let done: () => unknown;
+      if (file.shared) {
+        fh = file.shared.fh;
+        done = file.shared.release;
+      } else {
+        try {
+          fh = await open(file.file, 'r'); // before hijacking, so a vanished file still gets fastify's error reply
+        } catch (err) {
+          return reply.send(err);
+        }
+        const own = fh;
+        done = () => own.close().catch(() => {});
+      }
+      release = undefined;
+      reply.hijack();
+      void sendWithKernel(reply, socket, native, fh, start, length).finally(done);
+      return reply;
     }
-    reply.hijack();
-    void sendWithKernel(reply, socket, native, fh, start, length).finally(() => fh.close().catch(() => {}));
-    return reply;
+    if (!file.shared) return reply.send(createReadStream(file.file, { start, end, highWaterMark: CHUNK }));
+    // A stream over the shared descriptor: positioned reads, and it must not close what others still read.
+    const stream = file.shared.fh.createReadStream({ start, end, highWaterMark: CHUNK, autoClose: false });
+    const done = file.shared.release;
+    release = undefined;
+    stream.once('close', done);
+    return reply.send(stream);
+  } finally {
+    release?.();
   }
-  return reply.send(createReadStream(file.file, { start, end, highWaterMark: CHUNK }));
 }
 
 /** Head through Node, body by the kernel, then res.end() so Node's HTTP (and keep-alive) sees a finished response. */

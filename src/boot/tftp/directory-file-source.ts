@@ -1,8 +1,7 @@
-// Serves files from one directory, jailed: names are checked (tftp-path-jail.ts) and then resolved
-// with realpath so a symlink cannot lead outside the root. Small files are served from a cache.
-import { constants } from 'node:fs';
-import { open, realpath, type FileHandle } from 'node:fs/promises';
-import { sep } from 'node:path';
+// Serves files from one directory, jailed: names are checked (tftp-path-jail.ts), and what is opened is checked on
+// its descriptor (lib/open-in-root.ts) so a symlink cannot lead outside the root. Small files are served from a cache.
+import type { FileHandle } from 'node:fs/promises';
+import { RootDirectory } from '../../lib/open-in-root.ts';
 import { BootFileCache } from './boot-file-cache.ts';
 import { memoryFile, TftpAccessDenied, type TftpClient, type TftpFile, type TftpFileSource } from './tftp-file-source.ts';
 import { silentTftpLog, type TftpLog } from './tftp-log.ts';
@@ -27,7 +26,7 @@ const READ_AHEAD_BYTES = 256 * 1024;
 export function directoryFileSource(root: string, opts: DirectorySourceOptions = {}): DirectoryFileSource {
   const log = opts.log ?? silentTftpLog;
   const cache = new BootFileCache(opts.cacheMaxFileBytes ?? 32 * MiB, opts.cacheMaxTotalBytes ?? 256 * MiB);
-  let realRoot: Promise<string> | undefined;
+  const dir = new RootDirectory(root);
   let refused = 0;
 
   const refuse = (path: string, client: TftpClient, reason: string): never => {
@@ -42,33 +41,12 @@ export function directoryFileSource(root: string, opts: DirectorySourceOptions =
     async open(path, client): Promise<TftpFile | undefined> {
       const jailed = jailPath(path);
       if (!jailed.ok) return refuse(path, client, jailed.reason);
-      realRoot ??= realpath(root);
-      const base = await realRoot;
-      let resolved: string;
-      try {
-        resolved = await realpath(`${base}${sep}${jailed.relative}`);
-      } catch (err) {
-        if (isMissing(err)) return undefined;
-        throw err;
-      }
-      if (!resolved.startsWith(base + sep)) return refuse(path, client, 'resolves outside the root');
-      let fh;
-      try {
-        // O_NOFOLLOW: the last component was resolved above; refuse if it was swapped for a link since.
-        fh = await open(resolved, constants.O_RDONLY | constants.O_NOFOLLOW);
-      } catch (err) {
-        if (isMissing(err)) return undefined;
-        if ((err as NodeJS.ErrnoException).code === 'ELOOP') return refuse(path, client, 'symlink swapped in');
-        throw err;
-      }
-      const st = await fh.stat();
-      if (!st.isFile()) {
-        await fh.close();
-        return undefined;
-      }
+      const opened = await dir.open(jailed.relative);
+      if (!opened.ok) return opened.reason === 'outside' ? refuse(path, client, 'resolves outside the root') : undefined;
+      const { fh, real, stats: st } = opened;
       if (cache.fits(st.size)) {
         try {
-          return memoryFile(await cache.get(resolved, st, () => readAll(fh, st.size)));
+          return memoryFile(await cache.get(real, st, () => readAll(fh, st.size)));
         } finally {
           await fh.close();
         }
@@ -95,11 +73,6 @@ function handleFile(fh: FileHandle, size: number): TftpFile {
     },
     close: () => fh.close(),
   };
-}
-
-function isMissing(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
 }
 
 async function readAll(fh: FileHandle, size: number): Promise<Buffer> {
