@@ -2,6 +2,8 @@
  * Exposed to JS (see src/net/sendfile.ts):
  *   sendfileStart(sockFd, fileFd, offset, length, done) -> handle   done(errCode: string | null, sent: number)
  *   sendfileCancel(handle)   stops without calling done (the caller is tearing the socket down)
+ *   tcpCork(sockFd, on)      TCP_CORK on or off: the response head waits in the kernel for the body's first bytes, so
+ *                            head and body leave in full segments (nginx's tcp_nopush), not a small segment first
  * No thread: the socket is non-blocking; on EAGAIN libuv polls it for writability on Node's own loop.
  * libuv refuses a second handle for an fd it already watches (Node's TCP handle), so we poll and send on a dup():
  * same open file description, different fd number. */
@@ -11,6 +13,8 @@
 #include <uv.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,4 +183,23 @@ static napi_value sendfile_cancel(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-STAGE0_ADDON({"sendfileStart", sendfile_start}, {"sendfileCancel", sendfile_cancel})
+static napi_value tcp_cork(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int64_t sock;
+  bool on = false;
+  if (argc != 2 || !get_int64(env, argv[0], &sock) || napi_get_value_bool(env, argv[1], &on) != napi_ok) {
+    napi_throw_type_error(env, NULL, "tcpCork(sockFd, on): a non-negative integer and a boolean");
+    return NULL;
+  }
+  int v = on ? 1 : 0;
+  if (setsockopt((int)sock, IPPROTO_TCP, TCP_CORK, &v, sizeof v) != 0) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "setsockopt(TCP_CORK) on fd %d: %s", (int)sock, strerror(errno));
+    napi_throw_error(env, "ESYSCALL", msg);
+  }
+  return NULL;
+}
+
+STAGE0_ADDON({"sendfileStart", sendfile_start}, {"sendfileCancel", sendfile_cancel}, {"tcpCork", tcp_cork})

@@ -7,6 +7,8 @@ export const SENDFILE_ADDON_PATH = addonPath('stage0_sendfile');
 export interface NativeSendfile {
   sendfileStart(sockFd: number, fileFd: number, offset: number, length: number, done: (err: string | null, sent: number) => void): unknown;
   sendfileCancel(handle: unknown): void;
+  /** TCP_CORK on a TCP socket: partial segments wait until it is turned off (or 200 ms). */
+  tcpCork(sockFd: number, on: boolean): void;
 }
 
 /** Loads the addon, or throws an Error that says how to build it. */

@@ -73,16 +73,35 @@ export async function sendFile(req: FastifyRequest, reply: FastifyReply, file: F
 /** Head through Node, body by the kernel, then res.end() so Node's HTTP (and keep-alive) sees a finished response. */
 async function sendWithKernel(reply: FastifyReply, socket: Socket, native: NativeSendfile, fh: FileHandle, start: number, length: number): Promise<void> {
   const res = reply.raw;
+  // The head waits in the kernel (TCP_CORK) for the body's first bytes, so both leave in full segments: without it the
+  // head went out as a segment of its own, which cost a boot program's request a fifth of its time (bench/RESULTS.md,
+  // session 11). Uncorked as soon as the body is handed over, or the last partial segment would wait 200 ms.
+  const fd = tcpSocketFd(socket);
+  const corked = fd !== undefined && setCork(native, fd, true);
+  const uncork = () => {
+    if (corked && tcpSocketFd(socket) === fd) setCork(native, fd, false); // still Node's socket: the fd is not reused
+  };
   res.writeHead(reply.statusCode, reply.getHeaders() as Record<string, string>);
   res.flushHeaders();
   // The kernel must not overtake bytes Node still queues (the head); write callbacks run in order.
   if (socket.writableLength > 0) await new Promise<void>((resolve) => socket.write(Buffer.alloc(0), () => resolve()));
   if (socket.destroyed) return;
   const out = await sendFileRegion(native, socket, fh.fd, start, length);
+  uncork();
   if (out.ok) {
     res.end(); // Content-Length is already on the wire and fully sent: Node writes no body bytes
     return;
   }
   if (!out.clientGone) reply.log.warn({ code: out.code, sent: out.sent, length }, 'sendfile failed mid-body; closing the connection');
   socket.destroy(); // a short body cannot be repaired: closing tells the client
+}
+
+/** TCP_CORK on or off; false when the socket refused it (the response is then sent uncorked, as before). */
+function setCork(native: NativeSendfile, fd: number, on: boolean): boolean {
+  try {
+    native.tcpCork(fd, on);
+    return true;
+  } catch {
+    return false;
+  }
 }
