@@ -17,6 +17,12 @@ describe('OpenFileCache', () => {
     for (const fd of await readdir('/proc/self/fd')) n += (await readlink(`/proc/self/fd/${fd}`).catch(() => '')).startsWith(dir) ? 1 : 0;
     return n;
   };
+  /** Waits (up to 3 s: closes go through the thread pool) until `want` descriptors are open, and returns the count. */
+  const settleTo = async (want: number) => {
+    const deadline = Date.now() + 3000;
+    while ((await filesOpen()) !== want && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    return filesOpen();
+  };
   const read = async (f: SharedFile) => {
     const buf = Buffer.alloc(f.stats.size);
     await f.fh.read(buf, 0, buf.length, 0); // by offset, as every sender of a shared descriptor must
@@ -41,9 +47,7 @@ describe('OpenFileCache', () => {
     assert.equal(await filesOpen(), 1);
     assert.deepEqual(new Set(await Promise.all(files.map(read))), new Set(['file a']));
     for (const f of files) f.release();
-    const deadline = Date.now() + 2000;
-    while ((await filesOpen()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    assert.equal(await filesOpen(), 0, 'the sweep closes an idle stale descriptor');
+    assert.equal(await settleTo(0), 0, 'the sweep closes an idle stale descriptor');
     c.close();
   });
 
@@ -62,12 +66,10 @@ describe('OpenFileCache', () => {
     assert.equal(await read(old), 'file b', 'the old reader still reads what it began with');
     assert.equal(await filesOpen(), 2);
     old.release();
-    await new Promise((r) => setTimeout(r, 20));
-    assert.equal(await filesOpen(), 1, 'the old descriptor closed with its last user');
+    assert.equal(await settleTo(1), 1, 'the old descriptor closed with its last user');
     fresh.release();
     c.close();
-    await new Promise((r) => setTimeout(r, 20));
-    assert.equal(await filesOpen(), 0);
+    assert.equal(await settleTo(0), 0);
   });
 
   test('misses and refusals are not remembered: a file that appears is served at once', async () => {
@@ -90,16 +92,13 @@ describe('OpenFileCache', () => {
     assert.equal(await read(a), 'file a');
     a.release();
     a.release(); // twice is harmless
-    await new Promise((r) => setTimeout(r, 20));
-    assert.equal(await filesOpen(), 2);
+    assert.equal(await settleTo(2), 2);
     const held = await opened(c, 'c');
     c.close();
-    await new Promise((r) => setTimeout(r, 20));
-    assert.equal(await filesOpen(), 1, 'the one in use stays open');
+    assert.equal(await settleTo(1), 1, 'the one in use stays open');
     assert.equal(await read(held), 'file c');
     held.release();
-    await new Promise((r) => setTimeout(r, 20));
-    assert.equal(await filesOpen(), 0);
+    assert.equal(await settleTo(0), 0);
     await assert.rejects(c.open('a'), /closed/);
   });
 });

@@ -154,7 +154,7 @@ describe('boot HTTP endpoints', () => {
     assert.ok((await filesOpen()) <= 2, `${await filesOpen()} descriptors open on one served file`);
     // Once nobody uses it and its second is over, it is closed (the cache's sweep runs every second). Not waited for
     // longer: Node closes a leaked FileHandle when it is collected, which would hide a leak (its warning is caught too).
-    const deadline = Date.now() + 3000;
+    const deadline = Date.now() + 6000;
     while ((await filesOpen()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     assert.equal(await filesOpen(), 0, 'descriptors left open on served files');
     assert.deepEqual(gcClosed, [], 'file handles closed by the garbage collector, not by the code');
