@@ -24,10 +24,13 @@
 
 #define CALL_MAX (1 << 30)      /* one sendfile() call */
 /* Bytes per socket per loop turn: DHCP, TFTP and the API share this loop, and in a boot storm a thousand sockets turn
- * writable at once; 16 MiB each made one turn seconds long. The bound is per socket, not a budget shared by all: epoll
- * reports a thousand ready sockets in the same order every turn, so a shared budget went to the same first sockets
- * each time and starved the last ones (downloads 200 s late in a storm). */
-#define TURN_MAX (1u << 20)
+ * writable at once. The bound is per socket, not a budget shared by all: epoll reports a thousand ready sockets in the
+ * same order every turn, so a shared budget went to the same first sockets each time and starved the last ones
+ * (downloads 200 s late in a storm). 4 MiB, the most Linux's send buffer autotuning gives a socket by default
+ * (tcp_wmem), so a turn takes what the socket can hold: against 1 MiB, 1,000-client storms finished in 10.5–12.3 s
+ * instead of 13.1–17.4 s with 2 s less CPU on the server's core, and DHCP and TFTP stages no slower (bench/RESULTS.md,
+ * session 11; 256 KiB was worse still, session 5). */
+#define TURN_MAX (4u << 20)
 
 typedef struct {
   int sock; /* our dup of Node's socket fd */
