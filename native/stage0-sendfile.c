@@ -2,6 +2,10 @@
  * Exposed to JS (see src/net/sendfile.ts):
  *   sendfileStart(sockFd, fileFd, offset, length, done) -> handle   done(errCode: string | null, sent: number)
  *   sendfileCancel(handle)   stops without calling done (the caller is tearing the socket down)
+ *   tcpDrainStart(sockFd, length, done) -> handle   done(errCode | null, received): reads and discards `length`
+ *                            bytes (recv with MSG_TRUNC: the kernel frees them, nothing is copied to user space) — for
+ *                            the boot-storm simulator, one process playing a thousand clients' downloads
+ *   tcpDrainCancel(handle)   stops a drain without calling done
  *   tcpCork(sockFd, on)      TCP_CORK on or off: the response head waits in the kernel for the body's first bytes, so
  *                            head and body leave in full segments (nginx's tcp_nopush), not a small segment first
  * No thread: the socket is non-blocking; on EAGAIN libuv polls it for writability on Node's own loop.
@@ -120,6 +124,31 @@ static void on_writable(uv_poll_t *h, int status, int events) {
   if (j->left == 0) finish(j, 0);
 }
 
+/* Readable: discards what the socket holds, up to what is left; EOF before the end is ESHORT. */
+static void on_readable(uv_poll_t *h, int status, int events) {
+  job *j = h->data;
+  if (j->done) return;
+  if (status < 0) return finish(j, status == UV_EBADF ? EBADF : ECONNRESET);
+  if (!(events & (UV_READABLE | UV_DISCONNECT))) return;
+  uint64_t turn = 0;
+  while (j->left > 0 && turn < TURN_MAX) {
+    size_t want = (size_t)(j->left < CALL_MAX ? j->left : CALL_MAX);
+    ssize_t n = recv(j->sock, NULL, want, MSG_TRUNC | MSG_DONTWAIT);
+    if (n > 0) {
+      j->left -= (uint64_t)n, j->sent += (uint64_t)n, turn += (uint64_t)n;
+    } else if (n == 0) {
+      return finish(j, -1);
+    } else if (errno == EINTR) {
+      continue;
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      return;
+    } else {
+      return finish(j, errno);
+    }
+  }
+  if (j->left == 0) finish(j, 0);
+}
+
 static void finalize_handle(napi_env env, void *data, void *hint) {
   (void)env, (void)hint;
   job *j = data;
@@ -129,6 +158,39 @@ static void finalize_handle(napi_env env, void *data, void *hint) {
 
 static int get_int64(napi_env env, napi_value v, int64_t *out) {
   return napi_get_value_int64(env, v, out) == napi_ok && *out >= 0;
+}
+
+/* Polls a dup of Node's socket fd (libuv refuses a second handle on the fd it watches) and calls `cb` with the job. */
+static napi_value start_job(napi_env env, int64_t sock, int file, int64_t off, int64_t len, napi_value done, int events,
+                            uv_poll_cb cb, const char *name) {
+  int fd = fcntl((int)sock, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "dup(socket fd %d): %s", (int)sock, strerror(errno));
+    napi_throw_error(env, "ESYSCALL", msg);
+    return NULL;
+  }
+  uv_loop_t *loop;
+  napi_get_uv_event_loop(env, &loop);
+  job *j = calloc(1, sizeof *j);
+  if (j == NULL || uv_poll_init(loop, &j->poll, fd) != 0) {
+    close(fd);
+    free(j);
+    napi_throw_error(env, "ESYSCALL", "cannot poll the socket on the event loop");
+    return NULL;
+  }
+  j->sock = fd, j->file = file, j->off = (off_t)off, j->left = (uint64_t)len, j->env = env;
+  j->poll.data = j;
+  j->refs = 2;
+  napi_value resource_name;
+  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &resource_name);
+  napi_async_init(env, NULL, resource_name, &j->ctx);
+  napi_create_reference(env, done, 1, &j->cb);
+  /* Also UV_DISCONNECT: a peer that hung up ends the job at once instead of waiting. */
+  uv_poll_start(&j->poll, events | UV_DISCONNECT, cb);
+  napi_value handle;
+  napi_create_external(env, j, finalize_handle, NULL, &handle);
+  return handle;
 }
 
 static napi_value sendfile_start(napi_env env, napi_callback_info info) {
@@ -143,34 +205,21 @@ static napi_value sendfile_start(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "sendfileStart(sockFd, fileFd, offset, length, done): non-negative integers and a function");
     return NULL;
   }
-  int fd = fcntl((int)sock, F_DUPFD_CLOEXEC, 0);
-  if (fd < 0) {
-    char msg[128];
-    snprintf(msg, sizeof msg, "dup(socket fd %d): %s", (int)sock, strerror(errno));
-    napi_throw_error(env, "ESYSCALL", msg);
+  return start_job(env, sock, (int)file, off, len, argv[4], UV_WRITABLE, on_writable, "stage0-sendfile");
+}
+
+static napi_value tcp_drain_start(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_valuetype t = napi_undefined;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int64_t sock, len;
+  if (argc == 3) napi_typeof(env, argv[2], &t);
+  if (argc != 3 || t != napi_function || !get_int64(env, argv[0], &sock) || !get_int64(env, argv[1], &len)) {
+    napi_throw_type_error(env, NULL, "tcpDrainStart(sockFd, length, done): non-negative integers and a function");
     return NULL;
   }
-  uv_loop_t *loop;
-  napi_get_uv_event_loop(env, &loop);
-  job *j = calloc(1, sizeof *j);
-  if (j == NULL || uv_poll_init(loop, &j->poll, fd) != 0) {
-    close(fd);
-    free(j);
-    napi_throw_error(env, "ESYSCALL", "sendfileStart: cannot poll the socket on the event loop");
-    return NULL;
-  }
-  j->sock = fd, j->file = (int)file, j->off = (off_t)off, j->left = (uint64_t)len, j->env = env;
-  j->poll.data = j;
-  j->refs = 2;
-  napi_value name;
-  napi_create_string_utf8(env, "stage0-sendfile", NAPI_AUTO_LENGTH, &name);
-  napi_async_init(env, NULL, name, &j->ctx);
-  napi_create_reference(env, argv[4], 1, &j->cb);
-  /* Also UV_DISCONNECT: a peer that hung up makes sendfile fail with EPIPE right away instead of waiting. */
-  uv_poll_start(&j->poll, UV_WRITABLE | UV_DISCONNECT, on_writable);
-  napi_value handle;
-  napi_create_external(env, j, finalize_handle, NULL, &handle);
-  return handle;
+  return start_job(env, sock, -1, 0, len, argv[2], UV_READABLE, on_readable, "stage0-tcp-drain");
 }
 
 static napi_value sendfile_cancel(napi_env env, napi_callback_info info) {
@@ -179,7 +228,7 @@ static napi_value sendfile_cancel(napi_env env, napi_callback_info info) {
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   job *j = NULL;
   if (argc != 1 || napi_get_value_external(env, argv[0], (void **)&j) != napi_ok || j == NULL) {
-    napi_throw_type_error(env, NULL, "sendfileCancel(handle) takes a handle from sendfileStart");
+    napi_throw_type_error(env, NULL, "sendfileCancel/tcpDrainCancel(handle) takes a handle from sendfileStart or tcpDrainStart");
     return NULL;
   }
   if (!j->done) stop(j), release_js(j); /* cancelling a finished transfer is harmless */
@@ -205,4 +254,6 @@ static napi_value tcp_cork(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-STAGE0_ADDON({"sendfileStart", sendfile_start}, {"sendfileCancel", sendfile_cancel}, {"tcpCork", tcp_cork})
+STAGE0_ADDON({"sendfileStart", sendfile_start}, {"sendfileCancel", sendfile_cancel}, {"tcpDrainStart", tcp_drain_start},
+             {"tcpDrainCancel", sendfile_cancel},
+             {"tcpCork", tcp_cork})

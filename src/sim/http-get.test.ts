@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { httpDownload } from './http-get.ts';
+import { canDrain, drainsStarted } from './tcp-drain.ts';
 
 const BIG = Buffer.alloc(8 * 1024 * 1024, 7);
 
@@ -24,6 +26,8 @@ describe('httpDownload', () => {
           res.detachSocket(s);
           return void s.end('HTTP/1.0 200 OK\r\n\r\n' + 'x'.repeat(12345));
         }
+        case '/short-big': res.writeHead(200, { 'content-length': 1 << 20 }); res.write(Buffer.alloc(600 * 1024)); return void setTimeout(() => res.socket?.destroy(), 50);
+        case '/stall-big': res.writeHead(200, { 'content-length': 1 << 20 }); return void res.write(Buffer.alloc(512 * 1024)); // then nothing
         case '/silent': return; // never answers
         default: return void res.writeHead(500).end();
       }
@@ -40,6 +44,23 @@ describe('httpDownload', () => {
     assert.deepEqual(await httpDownload(`${base}/big`), { status: 200, bytes: BIG.length });
     const all = await Promise.all(Array.from({ length: 40 }, () => httpDownload(`${base}/big`)));
     assert.ok(all.every((r) => r.status === 200 && r.bytes === BIG.length));
+  });
+
+  it('discards big bodies in the kernel (native drain) with the same count as through Node, and names a cut or a stall', async () => {
+    assert.ok(canDrain(), 'the native addon is built (npm run postinstall)');
+    const sockets = () => readdirSync('/proc/self/fd').filter((fd) => { try { return readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:'); } catch { return false; } }).length;
+    const before = sockets();
+    const drains = drainsStarted();
+    assert.deepEqual(await httpDownload(`${base}/big`, { drain: false }), { status: 200, bytes: BIG.length }, 'through Node');
+    assert.equal(drainsStarted(), drains, 'drain: false reads through Node');
+    const all = await Promise.all(Array.from({ length: 20 }, () => httpDownload(`${base}/big`)));
+    assert.ok(all.every((r) => r.status === 200 && r.bytes === BIG.length), JSON.stringify(all.slice(0, 3)));
+    assert.ok(drainsStarted() >= drains + 20, 'the kernel path was taken');
+    await assert.rejects(httpDownload(`${base}/short-big`), /closed after 614400 of 1048576 bytes/);
+    await assert.rejects(httpDownload(`${base}/stall-big`, { timeoutMs: 300 }), /no progress for 300 ms/);
+    // Node's sockets and the addon's duplicates of them are all closed.
+    for (let i = 0; i < 100 && sockets() > before; i++) await new Promise((r) => setTimeout(r, 30));
+    assert.ok(sockets() <= before, `${sockets() - before} sockets left open`);
   });
 
   it('reports the status of an error answer, and reads a close-delimited body to its end', async () => {

@@ -1,6 +1,7 @@
 // One HTTP GET as iPXE does it: a fresh connection from the client's own address, body counted (and kept when small).
 import http from 'node:http';
 import net from 'node:net';
+import { canDrain, drainSocket } from './tcp-drain.ts';
 
 export interface HttpGetResult {
   status: number;
@@ -39,7 +40,11 @@ const SHARED_READ_BUFFER = Buffer.allocUnsafe(1024 * 1024);
  * clients' "timeouts" were its own lag. Needs Content-Length or a close-delimited body (what stage0 and nginx send
  * for files); a chunked body is refused with a clear error.
  */
-export function httpDownload(url: string, o: { localAddress?: string; timeoutMs?: number } = {}): Promise<HttpGetResult> {
+/** Bodies at least this long (and with a Content-Length) are discarded in the kernel when the addon is built. */
+const DRAIN_FROM_BYTES = 256 * 1024;
+const DRAIN_PIECE_BYTES = 4 * 1024 * 1024;
+
+export function httpDownload(url: string, o: { localAddress?: string; timeoutMs?: number; /** false: count through Node even when the native drain is there */ drain?: boolean } = {}): Promise<HttpGetResult> {
   const u = new URL(url);
   if (u.protocol !== 'http:') return Promise.reject(new Error(`httpDownload: ${u.protocol} is not supported (http only)`));
   const timeoutMs = o.timeoutMs ?? 60_000;
@@ -49,9 +54,11 @@ export function httpDownload(url: string, o: { localAddress?: string; timeoutMs?
     let length: number | undefined;
     let bytes = 0;
     let settled = false;
+    let cancelDrain: (() => void) | undefined;
     const finish = (err?: Error) => {
       if (settled) return;
       settled = true;
+      cancelDrain?.(); // before the socket closes: the drain polls a duplicate of its fd
       sock.destroy();
       if (err) reject(err);
       else resolve({ status, bytes });
@@ -99,7 +106,24 @@ export function httpDownload(url: string, o: { localAddress?: string; timeoutMs?
           head = undefined;
           if (length === 0) finish();
           else if (already > 0) body(already);
-          return true;
+          if (settled || length === undefined || length - bytes < DRAIN_FROM_BYTES || o.drain === false || !canDrain()) return true;
+          // The rest of the body is discarded in the kernel; Node stops reading this socket (returning false pauses it).
+          // In pieces, each one re-arming the no-progress timeout, which Node's own reads did before.
+          const total = length;
+          const drainRest = () => {
+            cancelDrain = drainSocket(sock, Math.min(total - bytes, DRAIN_PIECE_BYTES), (code, received) => {
+              cancelDrain = undefined;
+              bytes += received;
+              if (code === 'ECANCELED') return;
+              if (code === 'ESHORT') return finish(new Error(`${url}: connection closed after ${bytes} of ${total} bytes`));
+              if (code !== null) return finish(new Error(`${url}: ${code} after ${bytes} of ${total} bytes`));
+              if (bytes >= total) return finish();
+              sock.setTimeout(timeoutMs);
+              drainRest();
+            });
+          };
+          drainRest();
+          return false;
         },
       },
     });
