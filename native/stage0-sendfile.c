@@ -99,41 +99,18 @@ static void finish(job *j, int err) {
   napi_close_handle_scope(env, scope);
 }
 
-static void on_writable(uv_poll_t *h, int status, int events) {
-  job *j = h->data;
-  if (j->done) return;
-  if (status < 0) return finish(j, status == UV_EBADF ? EBADF : EPIPE);
-  if (!(events & (UV_WRITABLE | UV_DISCONNECT))) return;
-  uint64_t may = TURN_MAX, turn = 0;
-  while (j->left > 0 && turn < may) {
-    uint64_t cap = may - turn < CALL_MAX ? may - turn : CALL_MAX;
-    size_t want = (size_t)(j->left < cap ? j->left : cap);
-    ssize_t n = sendfile(j->sock, j->file, &j->off, want);
-    if (n > 0) {
-      j->left -= (uint64_t)n, j->sent += (uint64_t)n, turn += (uint64_t)n;
-    } else if (n == 0) {
-      return finish(j, -1);
-    } else if (errno == EINTR) {
-      continue;
-    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      return; /* level-triggered poll calls us again when the socket buffer has room */
-    } else {
-      return finish(j, errno);
-    }
-  }
-  if (j->left == 0) finish(j, 0);
-}
+/* One step of a transfer: sendfile out, or discard in; returns what the system call returned. */
+typedef ssize_t (*step_fn)(job *j, size_t want);
+static ssize_t send_step(job *j, size_t want) { return sendfile(j->sock, j->file, &j->off, want); }
+static ssize_t drain_step(job *j, size_t want) { return recv(j->sock, NULL, want, MSG_TRUNC | MSG_DONTWAIT); }
 
-/* Readable: discards what the socket holds, up to what is left; EOF before the end is ESHORT. */
-static void on_readable(uv_poll_t *h, int status, int events) {
-  job *j = h->data;
-  if (j->done) return;
-  if (status < 0) return finish(j, status == UV_EBADF ? EBADF : ECONNRESET);
-  if (!(events & (UV_READABLE | UV_DISCONNECT))) return;
+/* Moves up to TURN_MAX bytes in this loop turn. EAGAIN: the level-triggered poll calls again when the socket is
+ * ready; 0 bytes before the end: the file shrank or the peer closed (ESHORT). */
+static void run_turn(job *j, step_fn step) {
   uint64_t turn = 0;
   while (j->left > 0 && turn < TURN_MAX) {
-    size_t want = (size_t)(j->left < CALL_MAX ? j->left : CALL_MAX);
-    ssize_t n = recv(j->sock, NULL, want, MSG_TRUNC | MSG_DONTWAIT);
+    uint64_t cap = TURN_MAX - turn < CALL_MAX ? TURN_MAX - turn : CALL_MAX;
+    ssize_t n = step(j, (size_t)(j->left < cap ? j->left : cap));
     if (n > 0) {
       j->left -= (uint64_t)n, j->sent += (uint64_t)n, turn += (uint64_t)n;
     } else if (n == 0) {
@@ -147,6 +124,21 @@ static void on_readable(uv_poll_t *h, int status, int events) {
     }
   }
   if (j->left == 0) finish(j, 0);
+}
+
+static void on_writable(uv_poll_t *h, int status, int events) {
+  job *j = h->data;
+  if (j->done) return;
+  if (status < 0) return finish(j, status == UV_EBADF ? EBADF : EPIPE);
+  if (events & (UV_WRITABLE | UV_DISCONNECT)) run_turn(j, send_step);
+}
+
+/* Readable: discards what the socket holds, up to what is left (tcpDrainStart). */
+static void on_readable(uv_poll_t *h, int status, int events) {
+  job *j = h->data;
+  if (j->done) return;
+  if (status < 0) return finish(j, status == UV_EBADF ? EBADF : ECONNRESET);
+  if (events & (UV_READABLE | UV_DISCONNECT)) run_turn(j, drain_step);
 }
 
 static void finalize_handle(napi_env env, void *data, void *hint) {
