@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MAX_STORM_CLIENTS, type StormOptions } from '../src/sim/boot-storm.ts';
 import type { StormReport } from '../src/sim/storm-report.ts';
-import { coreBusySeconds, cores, fmt, load1, median, requireTool, row, timed, udpCounters } from './support/bench-kit.ts';
+import { coreBusySeconds, cores, fmt, load1, median, processTreeCpu, requireTool, row, timed, udpCounters } from './support/bench-kit.ts';
 import { makeStormFiles, startDnsmasqNginx, startStage0Storm, type StartedStorm } from '../src/sim/storm-servers.ts';
 import { createStormTopology } from '../src/sim/storm-netns.ts';
 
@@ -49,7 +49,7 @@ const storm: StormOptions = {
   ...(values['dhcp-only'] && { dhcpOnly: true }),
 };
 
-async function playOnce(server: string, run: number): Promise<{ report: StormReport; load: [number, number]; busy: { server: number; sim: number; wallS: number } }> {
+async function playOnce(server: string, run: number): Promise<{ report: StormReport; load: [number, number]; busy: { server: number; sim: number; wallS: number; user: number; system: number } }> {
   const topo = await createStormTopology(`${process.pid}`);
   const sdir = mkdtempSync(join(dir, `${server}-${run}-`));
   let started: StartedStorm | undefined;
@@ -61,9 +61,12 @@ async function playOnce(server: string, run: number): Promise<{ report: StormRep
     const before = load1();
     const timelines = join(sdir, 'timelines.json');
     const cpu0 = coreBusySeconds();
+    const serverCpu = () => started!.processes.map((p) => processTreeCpu(p.child.pid)).reduce((a, b) => ({ user: a.user + b.user, system: a.system + b.system }), { user: 0, system: 0 });
+    const own0 = serverCpu();
     const r = await timed(CCORE, [process.execPath, '--import', tsx, join(import.meta.dirname, '../src/sim/storm-main.ts'), JSON.stringify(storm), timelines],
       topo.clients, storm.deadlineMs + 60_000);
     const cpu1 = coreBusySeconds();
+    const own1 = serverCpu();
     const busyOn = (core: string) => (cpu1.get(core) ?? NaN) - (cpu0.get(core) ?? NaN);
     // UDP datagrams each namespace's kernel dropped because a socket's receive buffer was full (RcvbufErrors): the
     // server's, and the simulator's (one process plays every client: if it falls behind, replies die on its side).
@@ -75,7 +78,7 @@ async function playOnce(server: string, run: number): Promise<{ report: StormRep
     console.error(JSON.stringify({ server, serverUdp: await udpOf(topo.server), simulatorUdp: await udpOf(topo.clients), ...(simLag && JSON.parse(simLag)) }));
     const line = r.stdout.split('\n').find((l) => l.startsWith('{"report"'));
     if (!line) throw new Error(`simulator failed (exit ${r.code}): ${r.stderr.slice(-2000)}`);
-    return { report: (JSON.parse(line) as { report: StormReport }).report, load: [before, load1()], busy: { server: busyOn(SCORE), sim: busyOn(CCORE), wallS: r.ms / 1000 } };
+    return { report: (JSON.parse(line) as { report: StormReport }).report, load: [before, load1()], busy: { server: busyOn(SCORE), sim: busyOn(CCORE), wallS: r.ms / 1000, user: own1.user - own0.user, system: own1.system - own0.system } };
   } finally {
     await started?.stop();
     await topo.remove();
@@ -88,8 +91,8 @@ try {
   const servers = values.servers.split(',').map((s) => s.trim());
   const what = values['dhcp-only'] ? 'DHCP DORA only' : `TFTP undionly.kpxe (${readFileSync(join(files.tftpRoot, 'undionly.kpxe')).length} B) + script + kernel ${values['kernel-mib']} MiB + initrd ${values['initrd-mib']} MiB`;
   console.log(`# bench/boot-storm ${new Date().toISOString()}: ${N} ${values.unknown ? 'unknown' : 'known'} clients, ${what}, DHCP timeouts ×${storm.timeScale}, ramp ${storm.rampMs} ms, servers core ${SCORE}, simulator core ${CCORE}`);
-  console.log(row(['server', 'run', 'ok', 'failed', 'total s', 'per client p50 s', 'p99 s', 'DORA/s', 'DHCP retries', 'TFTP retries', 'server core busy', 'simulator core busy', 'failures', 'load']));
-  console.log(row(Array.from({ length: 14 }, () => '---')));
+  console.log(row(['server', 'run', 'ok', 'failed', 'total s', 'per client p50 s', 'p99 s', 'DORA/s', 'DHCP retries', 'TFTP retries', 'server core busy', 'server processes user / sys s', 'simulator core busy', 'failures', 'load']));
+  console.log(row(Array.from({ length: 15 }, () => '---')));
   const totals: Record<string, number[]> = {};
   for (let run = 0; run < RUNS; run++) {
     // Alternate who goes first, so a warm page cache or a neighbour's burst does not always favour the same one.
@@ -101,7 +104,7 @@ try {
       (totals[s] ??= []).push(rep.ok === rep.clients ? rep.totalMs : NaN);
       const dora = rep.perStageMs['dhcp-rom'] ? (rep.ok / (rep.totalMs / 1000)) : NaN;
       console.log(row([s, run + 1, rep.ok, rep.failed, fmt(rep.totalMs / 1000, 2), fmt(rep.perClientMs.p50 / 1000, 2), fmt(rep.perClientMs.p99 / 1000, 2),
-        values['dhcp-only'] ? fmt(dora, 0) : '–', rep.retries.dhcp, rep.retries.tftp, share(busy.server), share(busy.sim),
+        values['dhcp-only'] ? fmt(dora, 0) : '–', rep.retries.dhcp, rep.retries.tftp, share(busy.server), `${fmt(busy.user, 1)} / ${fmt(busy.system, 1)}`, share(busy.sim),
         rep.failures.map((f) => `${f.count}× ${f.stage}: ${f.reason}`).join('; ').slice(0, 200) || '–', `${fmt(load[0])}→${fmt(load[1])}`]));
       console.error(JSON.stringify({ server: s, run, perStageMs: rep.perStageMs, unmatched: rep.unmatchedDhcpReplies, failures: rep.failures }));
     }

@@ -18,7 +18,7 @@ import { stringify } from 'yaml';
 import { run } from '../src/lab/exec.ts';
 import { deleteNetns } from '../src/lab/netns.ts';
 import type { DhcpRateResult } from '../src/sim/dhcp-rate.ts';
-import { cores, fmt, load1, requireTool, row, startPinned, timed, udpCounters, waitForListen, type Pinned } from './support/bench-kit.ts';
+import { cores, fmt, load1, processTreeCpu, requireTool, row, startPinned, timed, udpCounters, waitForListen, type Pinned } from './support/bench-kit.ts';
 
 const { values } = parseArgs({
   options: {
@@ -154,16 +154,12 @@ async function offer(rate: number): Promise<DhcpRateResult> {
   return (JSON.parse(line) as { result: DhcpRateResult }).result;
 }
 
-/** CPU time (user + system) a process has used, µs, from /proc/PID/stat (clock ticks of 10 ms): the server's cost per
- *  ACK holds steadier than its highest clean rate on a shared host, where a peer's rate moves by half between runs. */
+/** CPU time (user + system) a process has used, µs: the server's cost per ACK holds steadier than its highest clean
+ *  rate on a shared host, where a peer's rate moves by half between runs. */
 function cpuMicros(pid: number | undefined): number {
   if (pid === undefined) return NaN;
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1e6) / 100;
-  } catch {
-    return NaN;
-  }
+  const { user, system } = processTreeCpu(pid);
+  return (user + system) * 1e6;
 }
 
 const best: Record<string, number> = {};

@@ -1,6 +1,6 @@
 // Shared by the side-by-side benches: load average, medians, namespaces, pinned child processes, waiting for ports.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { run } from '../../src/lab/exec.ts';
 import { deleteNetns } from '../../src/lab/netns.ts';
@@ -68,6 +68,27 @@ export function coreBusySeconds(): Map<string, number> {
     out.set(m[1]!, (user + nice + system + irq + softirq + steal) / hz);
   }
   return out;
+}
+
+/**
+ * User and system CPU seconds of a process and all its descendants (/proc/PID/stat utime and stime, 1/100 s ticks;
+ * a process's figures include all its threads): what a server spent in its own code and in the kernel for it.
+ */
+export function processTreeCpu(pid: number | undefined): { user: number; system: number } {
+  const total = { user: 0, system: 0 };
+  const visit = (p: number) => {
+    try {
+      const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      total.user += Number(f[11]) / 100;
+      total.system += Number(f[12]) / 100;
+      for (const task of readdirSync(`/proc/${p}/task`))
+        for (const child of readFileSync(`/proc/${p}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) visit(Number(child));
+    } catch {
+      // gone meanwhile: counts what was read
+    }
+  };
+  if (pid !== undefined) visit(pid);
+  return total;
 }
 
 export { startPinned, waitForListen, type Pinned } from '../../src/sim/pinned-process.ts';
