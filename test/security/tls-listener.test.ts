@@ -2,7 +2,7 @@
 // headers, and the plain boot listener that serves firmware paths only.
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -15,11 +15,8 @@ import { validateConfig } from '../../src/config/load-config.ts';
 import { startStage0 } from '../../src/main.ts';
 import { INITIAL_ADMIN_FILE } from '../../src/auth/bootstrap-admin.ts';
 
-interface Got {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
+/** A boot file small enough to read as text, sent by the sendfile path. */
+const KERNEL = 'not really a kernel\n'.repeat(100);
 
 /** A port the kernel just gave out; the test server binds it right after (the boot listener port must be known). */
 async function freeTcpPort(): Promise<number> {
@@ -28,6 +25,12 @@ async function freeTcpPort(): Promise<number> {
   const { port } = srv.address() as net.AddressInfo;
   await new Promise((r) => srv.close(r));
   return port;
+}
+
+interface Got {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
 }
 
 function get(url: string, opts: https.RequestOptions = {}, method = 'GET', body?: string): Promise<Got> {
@@ -50,10 +53,13 @@ describe('TLS listener and boot listener', () => {
   let bootUrl: string;
   let adminToken: string;
   before(async () => {
-    const bootPort = await freeTcpPort();
     // startStage0 itself: the test support's client is plain fetch, which cannot trust a self-signed certificate.
     const dataDir = await mkdtemp(path.join(tmpdir(), 's0-tls-'));
-    const config = validateConfig({ dataDir, api: { listen: '127.0.0.1', port: 0, tls: { mode: 'on' } }, boot: { http: { listen: '127.0.0.1', port: bootPort }, default: { kernel: 'vmlinuz', cmdline: '' } } });
+    await mkdir(path.join(dataDir, 'assets'));
+    await writeFile(path.join(dataDir, 'assets', 'vmlinuz'), KERNEL);
+    // A known port, not 0: without boot.httpBase the script's URLs are built from the configured port (checked below).
+    const bootPort = await freeTcpPort();
+    const config = validateConfig({ dataDir, api: { listen: '127.0.0.1', port: 0, tls: { mode: 'on' } }, boot: { assetsDir: path.join(dataDir, 'assets'), http: { listen: '127.0.0.1', port: bootPort }, default: { kernel: 'vmlinuz', cmdline: '' } } });
     const running = await startStage0(config, pino({ level: process.env.STAGE0_TEST_LOG ?? 'silent' }));
     s = { url: running.url, dataDir, stop: async () => { await running.close(); await rm(dataDir, { recursive: true, force: true }); } };
     assert.equal(running.bootUrl, `http://127.0.0.1:${bootPort}`);
@@ -65,7 +71,7 @@ describe('TLS listener and boot listener', () => {
     adminToken = JSON.parse(login.body).token;
     assert.equal(running.tlsFingerprint, new X509Certificate(await readFile(path.join(dataDir, 'tls', 'cert.pem'))).fingerprint256);
     ca = await readFile(path.join(s.dataDir, 'tls', 'cert.pem'));
-    bootUrl = `http://127.0.0.1:${bootPort}`;
+    bootUrl = running.bootUrl!;
   });
   after(() => s?.stop());
 
@@ -115,6 +121,15 @@ describe('TLS listener and boot listener', () => {
     assert.equal(r.headers['x-content-type-options'], 'nosniff');
     // Without boot.httpBase the URLs in the script point at the boot listener, not at the TLS port.
     assert.ok(r.body.includes(`${bootUrl}/boot/m/52:54:00:aa:bb:cc/assets/vmlinuz`), r.body);
+  });
+
+  it('a boot file sent by the kernel (sendfile) carries the security headers too, never HSTS', async () => {
+    const r = await get(`${bootUrl}/boot/assets/vmlinuz`);
+    assert.equal(r.status, 200);
+    assert.equal(r.body, KERNEL);
+    assert.equal(r.headers['x-content-type-options'], 'nosniff');
+    assert.ok(r.headers['content-security-policy'], 'content-security-policy');
+    assert.equal(r.headers['strict-transport-security'], undefined);
   });
 
   it('routes declared public for boot (install tokens) are reachable on the boot listener', async () => {

@@ -4,6 +4,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parseByteRange } from './byte-range.ts';
+import { SECURITY_HEADERS } from '../../api/security-headers.ts';
 import { sendFileRegion, tcpSocketFd, tryLoadNativeSendfile, type NativeSendfile } from '../../net/sendfile.ts';
 
 const CHUNK = 1024 * 1024; // stream fallback: read size sets throughput for big boot images
@@ -81,7 +82,11 @@ async function sendWithKernel(reply: FastifyReply, socket: Socket, native: Nativ
   const uncork = () => {
     if (corked && tcpSocketFd(socket) === fd) setCork(native, fd, false); // still Node's socket: the fd is not reused
   };
-  res.writeHead(reply.statusCode, reply.getHeaders() as Record<string, string>);
+  // A hijacked reply skips fastify's onSend, where every other answer gets the security headers: added here. Never
+  // TLS on this path (tcpSocketFd refuses it), so never HSTS.
+  const headers = reply.getHeaders() as Record<string, string>;
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers[name] ??= value;
+  res.writeHead(reply.statusCode, headers);
   res.flushHeaders();
   // The kernel must not overtake bytes Node still queues (the head); write callbacks run in order.
   if (socket.writableLength > 0) await new Promise<void>((resolve) => socket.write(Buffer.alloc(0), () => resolve()));
