@@ -54,10 +54,6 @@ export class OpenFileCache {
     this.#sweep = setInterval(() => this.#retireStale(), Math.max(this.#ttlMs, 100)).unref();
   }
 
-  get root(): RootDirectory {
-    return this.#root;
-  }
-
   /** Files open now (handed out or idle), for tests and counters. */
   get openFiles(): number {
     return this.#entries.size;

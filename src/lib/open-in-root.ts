@@ -38,19 +38,20 @@ export class RootDirectory {
    * failures (permissions, too many open files) are thrown. On ok the caller owns `fh` and must close it.
    */
   async open(relative: string): Promise<OpenInRoot> {
+    // Opened through the configured root, not the cached real path: when the root is a link that was moved, the
+    // kernel follows it to the new tree, and the check below notices and re-resolves the root.
+    const name = path.join(this.root, relative);
     let base: string;
     let fh: FileHandle;
     try {
       base = await this.#realRoot(false);
-      // Opened through the configured root, not the cached real path: when the root is a link that was moved, the
-      // kernel follows it to the new tree, and the check below notices and re-resolves the root.
-      fh = await open(path.join(this.root, relative), 'r');
+      fh = await open(name, 'r');
     } catch (err) {
       if (isMissing(err)) return { ok: false, reason: 'not-found' };
       throw err;
     }
     try {
-      const real = await realPathOf(fh, path.join(this.root, relative));
+      const real = await realPathOf(fh, name);
       if (!inside(real, base)) {
         // The root may have moved since it was cached: check once more against its real path now.
         base = await this.#realRoot(true);
