@@ -89,7 +89,7 @@ export class UdpBatchSocket implements DatagramSocket {
     let total = 0;
     for (const o of out) {
       try {
-        good.push({ ...o, to: ipToInt(o.address, 'address') });
+        good.push(Object.assign({}, o, { to: ipToInt(o.address, 'address') }));
         total += o.bytes.length;
       } catch (err) {
         o.done(err as Error);

@@ -110,7 +110,7 @@ export async function allocateFromPool(store: LeaseStore, subnet: Subnet, req: A
     if (picked === undefined || picked === 'refused') return picked;
     tried.add(picked.ip);
     try {
-      return await store.offer({ ...req.claim, ip: picked.ip, subnet: subnet.cidr }, req.now);
+      return await store.offer(Object.assign({}, req.claim, { ip: picked.ip, subnet: subnet.cidr }), req.now);
     } catch (e) {
       if (!isConflict(e)) throw e;
     } finally {

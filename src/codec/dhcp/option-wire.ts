@@ -2,6 +2,7 @@
 // RFC 2132 §9.3) and long options split into several instances (RFC 3396).
 import { DhcpDecodeError, DhcpEncodeError } from './dhcp-decode-error.ts';
 import type { DhcpRawOption } from './dhcp-types.ts';
+import { freshBytes } from './fresh-bytes.ts';
 import { concatBytes } from './ipv4-bytes.ts';
 
 export const PAD = 0;
@@ -121,7 +122,7 @@ const withEnd = (tlvs: Uint8Array[]): Uint8Array => concatBytes([...tlvs, Uint8A
 
 /** Every option but 52 as TLVs (split at 255 bytes like optionTlvs), then END, into a buffer of exactly `size` bytes. */
 function writeTlvs(raw: readonly DhcpRawOption[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
+  const out = freshBytes(size);
   let at = 0;
   for (const o of raw) {
     if (o.code === OVERLOAD) continue;

@@ -32,7 +32,7 @@ export function poolHandler(
         const isUnknown = ctx.node === undefined;
         const holdSeconds = isUnknown ? Math.min(timing.offerSeconds, unknown.holdSeconds) : timing.offerSeconds;
         const lease = await allocateFromPool(store, subnet, {
-          claim: { ...base, expiresAt: ctx.now + holdSeconds * 1000 },
+          claim: Object.assign({}, base, { expiresAt: ctx.now + holdSeconds * 1000 }),
           requestedIp: req.packet.options.requestedIp,
           reserved,
           now: ctx.now,
@@ -76,7 +76,7 @@ export function poolHandler(
       }
       try {
         // ACK only once the store has committed the binding.
-        ctx.lease = await store.bind({ ...base, ip: t.ip, subnet: subnet.cidr, expiresAt: ctx.now + subnet.leaseSeconds * 1000 }, ctx.now);
+        ctx.lease = await store.bind(Object.assign({}, base, { ip: t.ip, subnet: subnet.cidr, expiresAt: ctx.now + subnet.leaseSeconds * 1000 }), ctx.now);
         return res;
       } catch (e) {
         if (!isConflict(e)) throw e;

@@ -22,7 +22,7 @@ export function reservedLeaseHandler(store: LeaseStore, timing: LeaseTiming): Dh
       const base = { ip, mac: req.mac, clientId: req.clientId, subnet: subnet.cidr, node: ctx.node, hostname: ctx.hostname };
       try {
         if (req.type === 'DISCOVER') {
-          ctx.lease = await store.offer({ ...base, expiresAt: ctx.now + timing.offerSeconds * 1000 }, ctx.now);
+          ctx.lease = await store.offer(Object.assign({}, base, { expiresAt: ctx.now + timing.offerSeconds * 1000 }), ctx.now);
           return res;
         }
         const t = requestTarget(req);
@@ -32,7 +32,7 @@ export function reservedLeaseHandler(store: LeaseStore, timing: LeaseTiming): Dh
           return { stop: 'send', res: nak(res, 'address not reserved for this client') };
         }
         // ACK only once the store has committed the binding.
-        ctx.lease = await store.bind({ ...base, expiresAt: ctx.now + subnet.leaseSeconds * 1000 }, ctx.now);
+        ctx.lease = await store.bind(Object.assign({}, base, { expiresAt: ctx.now + subnet.leaseSeconds * 1000 }), ctx.now);
         return res;
       } catch (e) {
         if (!isConflict(e)) throw e;
