@@ -2,7 +2,14 @@
 import { BROADCAST_FLAG } from './dhcp-header.ts';
 import type { DhcpMessageType, DhcpPacket } from './dhcp-types.ts';
 
-const hexColon = (b: Uint8Array): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Lower-case colon hex, by table: the array-map-join version was 3 % of a DORA's CPU (two per request). */
+function hexColon(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += i === 0 ? HEX[b[i]!]! : `:${HEX[b[i]!]!}`;
+  return s;
+}
 
 /** Option 53, by name. decodeDhcp guarantees it is there; built packets may lack it. */
 export const messageType = (p: DhcpPacket): DhcpMessageType | undefined => p.options.messageType;

@@ -61,21 +61,37 @@ for (const f of FIELDS) {
 /** Typed view of raw options. Unknown codes are left to rawOptions; a malformed known one throws. */
 export function decodeOptions(raw: readonly DhcpRawOption[]): DhcpOptions {
   const out: Record<string, unknown> = {};
-  for (const { code, data } of raw) {
-    for (const f of BY_CODE.get(code) ?? []) {
-      const codec = CODECS[f] as OptionCodec<unknown>;
-      if (!LENIENT.has(f)) {
-        out[f] = codec.decode(data);
-        continue;
-      }
-      try {
-        out[f] = codec.decode(data);
-      } catch (e) {
-        if (!(e instanceof DhcpDecodeError)) throw e;
-      }
+  for (const { code, data } of raw) decodeInto(out, code, data);
+  return out as DhcpOptions;
+}
+
+/**
+ * decodeOptions(raw), given the typed view of a list that differed from `raw` only in the options of `codes`: the
+ * other fields are taken as they were, only those codes are decoded again. A reply is built in four or five steps,
+ * and decoding every option again at each step was 5 % of a DORA's CPU.
+ */
+export function redecodeOptions(before: DhcpOptions, raw: readonly DhcpRawOption[], codes: readonly number[]): DhcpOptions {
+  const out: Record<string, unknown> = {};
+  for (const f in before) {
+    if (!codes.includes(CODECS[f as keyof DhcpOptions]!.code)) out[f] = before[f as keyof DhcpOptions];
+  }
+  for (const { code, data } of raw) if (codes.includes(code)) decodeInto(out, code, data);
+  return out as DhcpOptions;
+}
+
+function decodeInto(out: Record<string, unknown>, code: number, data: Uint8Array): void {
+  for (const f of BY_CODE.get(code) ?? []) {
+    const codec = CODECS[f] as OptionCodec<unknown>;
+    if (!LENIENT.has(f)) {
+      out[f] = codec.decode(data);
+      continue;
+    }
+    try {
+      out[f] = codec.decode(data);
+    } catch (e) {
+      if (!(e instanceof DhcpDecodeError)) throw e;
     }
   }
-  return out as DhcpOptions;
 }
 
 /** Codes the typed view knows, so callers can tell typed from opaque raw options. */
@@ -100,12 +116,28 @@ export type OptionChanges = { [K in keyof DhcpOptions]?: DhcpOptions[K] | undefi
 
 /** Applies typed changes to a raw list (undefined removes the option). */
 export function applyOptionChanges(raw: readonly DhcpRawOption[], changes: OptionChanges): DhcpRawOption[] {
-  let out = [...raw];
+  // One copy changed in place (what setRawOption does per change, without a new list for each of them).
+  const out = [...raw];
   for (const f of Object.keys(changes) as (keyof DhcpOptions)[]) {
     const codec = CODECS[f] as OptionCodec<unknown> | undefined;
     if (codec === undefined) throw new RangeError(`unknown DHCP option field ${f}`);
     const v = changes[f];
-    out = setRawOption(out, codec.code, v === undefined ? undefined : codec.encode(v));
+    const at = out.findIndex((r) => r.code === codec.code);
+    if (v === undefined) {
+      if (at >= 0) out.splice(at, 1);
+      continue;
+    }
+    const option = { code: codec.code, data: codec.encode(v) };
+    if (at >= 0) out[at] = option;
+    else {
+      const relay = out.findIndex((r) => r.code === 82);
+      out.splice(relay < 0 ? out.length : relay, 0, option);
+    }
   }
   return out;
+}
+
+/** The option codes a set of typed changes touches. */
+export function changedCodes(changes: OptionChanges): number[] {
+  return Object.keys(changes).map((f) => CODECS[f as keyof DhcpOptions]!.code);
 }

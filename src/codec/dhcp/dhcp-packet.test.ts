@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readHexFixture } from '../../../test/fixtures/dhcp/read-hex-fixture.ts';
 import { DhcpDecodeError, DhcpEncodeError, decodeDhcp, encodeDhcp, withOptions, withRawOption, type DhcpPacket } from './dhcp-packet.ts';
+import { decodeOptions } from './dhcp-options.ts';
 import { layoutOptions, optionTlvs } from './option-wire.ts';
 
 /** A BOOTREQUEST with the given option bytes (after the cookie) and optional file/sname area bytes. */
@@ -196,4 +197,31 @@ describe('encodeDhcp', () => {
     assert.throws(() => layoutOptions(raw, want.length - 1, { file: false, sname: false }), /too-big/, 'one byte short: no room, nowhere to spill');
     assert.throws(() => layoutOptions([{ code: 255, data: new Uint8Array(0) }], 100, { file: false, sname: false }), /bad-code/);
   });
+});
+
+describe('withOptions and withRawOption keep the typed view equal to a full decode of the raw list', () => {
+  // They decode again only the codes they change: each step below is checked against decoding everything.
+  const same = (p: DhcpPacket) => assert.deepEqual(p.options, decodeOptions(p.rawOptions));
+  for (const name of ['ipxe-bios-discover', 'ipxe-bios-request', 'dnsmasq-offer-ovmf-pxe', 'dnsmasq-ack-ovmf-http']) {
+    it(name, () => {
+      let p = decodeDhcp(readHexFixture(name));
+      same(p);
+      p = withOptions(p, { serverId: '10.0.0.1', messageType: 'OFFER', hostname: 'n1', leaseTime: 3600 });
+      same(p);
+      p = withOptions(p, { hostname: undefined, routers: ['10.0.0.254'], dnsServers: ['10.0.0.2', '10.0.0.3'] });
+      same(p);
+      assert.equal(p.options.hostname, undefined);
+      assert.deepEqual(p.options.routers, ['10.0.0.254']);
+      // 43 carries two fields (raw bytes and the lenient PXE view): both follow a change of either source.
+      p = withRawOption(p, 43, Uint8Array.of(6, 1, 8, 255));
+      same(p);
+      p = withOptions(p, { vendorSpecific: Uint8Array.of(1, 2, 3) });
+      same(p);
+      p = withRawOption(p, 43, undefined);
+      same(p);
+      assert.equal(p.options.vendorSpecific, undefined);
+      p = withOptions(p, { messageType: 'ACK', clientArch: undefined, userClass: undefined });
+      same(p);
+    });
+  }
 });

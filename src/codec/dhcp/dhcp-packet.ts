@@ -2,7 +2,7 @@
 import { DhcpDecodeError } from './dhcp-decode-error.ts';
 import { copyBytes } from './fresh-bytes.ts';
 import { FILE_LENGTH, FILE_OFFSET, OPTIONS_OFFSET, readCString, readHeader, SNAME_LENGTH, SNAME_OFFSET, writeHeader } from './dhcp-header.ts';
-import { applyOptionChanges, decodeOptions, setRawOption, type OptionChanges } from './dhcp-options.ts';
+import { applyOptionChanges, changedCodes, decodeOptions, redecodeOptions, setRawOption, type OptionChanges } from './dhcp-options.ts';
 import type { DhcpPacket } from './dhcp-types.ts';
 import { layoutOptions, readOptionAreas } from './option-wire.ts';
 
@@ -64,11 +64,11 @@ export function encodeDhcp(p: DhcpPacket, limits: EncodeLimits = {}): Buffer {
 /** A copy of `p` with typed option changes applied to rawOptions, and `options` re-derived from them. */
 export function withOptions(p: DhcpPacket, changes: OptionChanges): DhcpPacket {
   const rawOptions = applyOptionChanges(p.rawOptions, changes);
-  return { ...p, rawOptions, options: decodeOptions(rawOptions) };
+  return Object.assign({}, p, { rawOptions, options: redecodeOptions(p.options, rawOptions, changedCodes(changes)) });
 }
 
 /** A copy of `p` with one raw option set (or removed with undefined), e.g. an option the registry does not type. */
 export function withRawOption(p: DhcpPacket, code: number, data: Uint8Array | undefined): DhcpPacket {
   const rawOptions = setRawOption(p.rawOptions, code, data);
-  return { ...p, rawOptions, options: decodeOptions(rawOptions) };
+  return Object.assign({}, p, { rawOptions, options: redecodeOptions(p.options, rawOptions, [code]) });
 }
