@@ -35,6 +35,11 @@ try {
     if (i > 300) throw new Error('stage0 did not start');
     await new Promise((r) => setTimeout(r, 100));
   }
+  // The API wants a login since the policy table came: the first start's one-time admin password, then a token.
+  const password = (await readFile(path.join(dir, 'initial-admin-password'), 'utf8')).trim();
+  const login = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'admin', password, tokenName: 'bench' }) });
+  if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+  const auth = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
   const groups = Array.from({ length: G }, (_, g) => ({ name: `g${String(g).padStart(3, '0')}`, attrs: Object.fromEntries(Array.from({ length: 10 }, (_, k) => [`attr${k}`, `g${g}-v${k}`])) }));
   groups[0]!.attrs.ip = '|node(\\d+)|10.($1/65536).(($1/256)%256).($1%256)|';
   const half = Math.floor((G - 1) / 2);
@@ -46,7 +51,7 @@ try {
     attrs: { serial: `SN${i}` },
   }));
   const t0 = performance.now();
-  const applied = await fetch(`${base}/inventory/apply`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ document: { apiVersion: 'stage0/v1', site: { attrs: { domain: 'bench.example', ntp: '10.0.0.1' } }, groups, nodes } }) });
+  const applied = await fetch(`${base}/inventory/apply`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ document: { apiVersion: 'stage0/v1', site: { attrs: { domain: 'bench.example', ntp: '10.0.0.1' } }, groups, nodes } }) });
   if (!applied.ok) throw new Error(`apply failed: ${applied.status} ${await applied.text()}`);
   const loadMs = performance.now() - t0;
 
@@ -57,7 +62,7 @@ try {
     let bytes = 0;
     for (let r = 0; r < RUNS + 3; r++) {
       const s = performance.now();
-      const res = await fetch(`${base}/nodes?range=all&effective=true&limit=${N}${query}`);
+      const res = await fetch(`${base}/nodes?range=all&effective=true&limit=${N}${query}`, { headers: auth });
       const text = await res.text();
       const received = performance.now() - s;
       const body = JSON.parse(text) as { items: { effective: Record<string, unknown> }[] };
