@@ -105,34 +105,37 @@ export const optionCodeOf = (field: keyof DhcpOptions): number => CODECS[field]!
  * a new one goes before option 82, which a relay appended and expects to stay last (RFC 3046 §2.1).
  */
 export function setRawOption(raw: readonly DhcpRawOption[], code: number, data: Uint8Array | undefined): DhcpRawOption[] {
-  const at = raw.findIndex((r) => r.code === code);
-  if (data === undefined) return raw.filter((r) => r.code !== code);
-  if (at >= 0) return raw.map((r, i) => (i === at ? { code, data } : r));
-  const relay = raw.findIndex((r) => r.code === 82);
-  return relay < 0 ? [...raw, { code, data }] : [...raw.slice(0, relay), { code, data }, ...raw.slice(relay)];
+  const out = [...raw];
+  putRawOption(out, code, data);
+  return out;
+}
+
+/** setRawOption in place, on a list of one's own. */
+function putRawOption(list: DhcpRawOption[], code: number, data: Uint8Array | undefined): void {
+  if (data === undefined) {
+    for (let i = list.length - 1; i >= 0; i--) if (list[i]!.code === code) list.splice(i, 1);
+    return;
+  }
+  const at = list.findIndex((r) => r.code === code);
+  if (at >= 0) {
+    list[at] = { code, data };
+    return;
+  }
+  const relay = list.findIndex((r) => r.code === 82);
+  list.splice(relay < 0 ? list.length : relay, 0, { code, data });
 }
 
 export type OptionChanges = { [K in keyof DhcpOptions]?: DhcpOptions[K] | undefined };
 
 /** Applies typed changes to a raw list (undefined removes the option). */
 export function applyOptionChanges(raw: readonly DhcpRawOption[], changes: OptionChanges): DhcpRawOption[] {
-  // One copy changed in place (what setRawOption does per change, without a new list for each of them).
+  // One copy changed in place, not a new list per change: a reply's subnet options are eight changes in one call.
   const out = [...raw];
   for (const f of Object.keys(changes) as (keyof DhcpOptions)[]) {
     const codec = CODECS[f] as OptionCodec<unknown> | undefined;
     if (codec === undefined) throw new RangeError(`unknown DHCP option field ${f}`);
     const v = changes[f];
-    const at = out.findIndex((r) => r.code === codec.code);
-    if (v === undefined) {
-      if (at >= 0) out.splice(at, 1);
-      continue;
-    }
-    const option = { code: codec.code, data: codec.encode(v) };
-    if (at >= 0) out[at] = option;
-    else {
-      const relay = out.findIndex((r) => r.code === 82);
-      out.splice(relay < 0 ? out.length : relay, 0, option);
-    }
+    putRawOption(out, codec.code, v === undefined ? undefined : codec.encode(v));
   }
   return out;
 }
