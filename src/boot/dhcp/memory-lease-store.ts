@@ -158,7 +158,8 @@ export class MemoryLeaseStore implements LeaseStore {
 
 /**
  * subnet -> MAC -> ip. Two lookups of strings that keep their hash, where a `${subnet} ${mac}` key was built and
- * hashed again on every packet (2.5 % of a DORA's CPU).
+ * hashed again on every packet (the lookup with that key was 2.5 % of a DORA's CPU in a profile; the network bench
+ * did not resolve the gain, bench/RESULTS.md session 12).
  */
 class MacIndex {
   readonly #bySubnet = new Map<string, Map<string, string>>();
